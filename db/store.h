@@ -1,0 +1,169 @@
+/*
+ * store.h - the storage interface: open, write batches, query.
+ *
+ * Capture and the HTTP API talk to storage only through these calls, so a
+ * second backend (ClickHouse, for many sensors) can be added in db/ without
+ * touching capture/ or parsers/.  store.c dispatches to a backend's
+ * nm_store_ops; store_sqlite.c is the embedded default.
+ *
+ * Threading: a writable store belongs to the one writer thread.  Readers
+ * (HTTP threads) each open their own read-only store; with SQLite in WAL
+ * mode they never block the writer nor each other.
+ */
+#ifndef NETMON_STORE_H
+#define NETMON_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct nm_store nm_store;
+
+/* ---- records written by capture ---- */
+
+typedef struct nm_capture_info {
+	int64_t id;          /* assigned by nm_store_begin_capture */
+	const char *source;  /* file path or interface name */
+	const char *kind;    /* "file" or "live" */
+	const char *filter;  /* BPF capture filter, "" if none */
+	uint32_t linktype;   /* LINKTYPE_ value of the frames */
+	uint32_t snaplen;
+	int64_t started_ns;  /* wall-clock time the capture began */
+} nm_capture_info;
+
+/* One frame as stored.  Strings and bytes point into the batch's arena. */
+typedef struct nm_frame_rec {
+	uint64_t number; /* 1-based within its capture */
+	int64_t ts_ns;
+	uint32_t len, caplen;
+	uint32_t iface;  /* interface index within the capture (pcapng IDB) */
+	uint32_t flags;  /* NM_PKT_* from dissect.h */
+	int64_t flow_id; /* 0 when the frame belongs to no flow */
+	const char *src, *dst, *protocol, *info, *protocols;
+	const uint8_t *bytes; /* caplen bytes */
+} nm_frame_rec;
+
+/* A batch of frames handed from the capture thread to the writer. */
+typedef struct nm_batch {
+	int64_t capture_id;
+	nm_frame_rec *frames;
+	size_t count, cap;
+	uint8_t *arena; /* bytes and strings of the frames */
+	size_t used, arena_cap;
+} nm_batch;
+
+nm_batch *nm_batch_new(size_t max_frames, size_t arena_bytes);
+void nm_batch_free(nm_batch *b);
+void nm_batch_reset(nm_batch *b);
+/* Copy a frame in; false when the batch is full (frames or arena). */
+bool nm_batch_add(nm_batch *b, const nm_frame_rec *f);
+
+/* A conversation (flow): the innermost IP 5-tuple, both directions. */
+typedef struct nm_flow_rec {
+	int64_t id;
+	int family; /* 4 or 6 */
+	int proto;  /* IP protocol number */
+	char src[48], dst[48]; /* addresses as text; src is who sent first */
+	uint16_t sport, dport;
+	int64_t first_ns, last_ns;
+	uint64_t frames_ab, bytes_ab, frames_ba, bytes_ba; /* ab: src -> dst */
+	const char *state; /* TCP: "SYN", "ESTABLISHED", "FIN", "RESET"; "" */
+} nm_flow_rec;
+
+#define NM_STATS_MAX_PROTOS 256
+
+/* Statistics of one capture, as a snapshot (the writer upserts it). */
+typedef struct nm_stats {
+	uint64_t frames, bytes;
+	uint64_t broadcast, multicast;
+	uint64_t truncated, malformed;
+	uint64_t dropped_kernel; /* pcap_stats ps_drop (+ ps_ifdrop) */
+	uint64_t dropped_queue;  /* frames the writer queue had no room for */
+	uint64_t flows_evicted;  /* flow table cap reached: idle flows dropped */
+	int64_t first_ns, last_ns;
+	/* per protocol, indexed by nm_protocol id */
+	uint64_t proto_frames[NM_STATS_MAX_PROTOS];
+	uint64_t proto_bytes[NM_STATS_MAX_PROTOS];
+} nm_stats;
+
+/* ---- rows read by the API ---- */
+
+typedef struct nm_capture_row {
+	int64_t id;
+	char source[256];
+	char kind[8];
+	char filter[256];
+	uint32_t linktype, snaplen;
+	int64_t started_ns, first_ns, last_ns;
+	uint64_t frames, bytes;
+	bool running;
+} nm_capture_row;
+
+typedef struct nm_frame_row {
+	int64_t capture_id;
+	uint64_t number;
+	int64_t ts_ns;
+	uint32_t len, caplen, iface, flags;
+	char src[64], dst[64], protocol[32], info[256];
+} nm_frame_row;
+
+/* A frame with its bytes, for the detail view (bytes is malloc'd). */
+typedef struct nm_frame_full {
+	nm_frame_row row;
+	uint32_t linktype;
+	int64_t first_ns; /* the capture's first frame time */
+	uint8_t *bytes;
+} nm_frame_full;
+
+typedef struct nm_proto_count {
+	char name[32];
+	uint64_t frames, bytes;
+} nm_proto_count;
+
+/* Totals over one capture (capture_id > 0) or all of them (0). */
+typedef struct nm_totals {
+	uint64_t frames, bytes, broadcast, multicast, truncated, malformed;
+	uint64_t dropped_kernel, dropped_queue, flows_evicted;
+	nm_proto_count *protos; /* malloc'd, sorted by frames descending */
+	size_t nprotos;
+} nm_totals;
+
+typedef int (*nm_capture_cb)(void *ctx, const nm_capture_row *r);
+typedef int (*nm_frame_cb)(void *ctx, const nm_frame_row *r);
+
+/* ---- the interface ---- */
+
+/* Open (creating and migrating if `readonly` is false).  On failure returns
+ * NULL with a message in err. */
+nm_store *nm_store_open(const char *path, bool readonly, char *err, size_t errlen);
+void nm_store_close(nm_store *s);
+const char *nm_store_errmsg(nm_store *s);
+
+/* Writer side.  Writes are grouped in transactions the store manages;
+ * nm_store_flush commits what is pending so readers see it. */
+int nm_store_begin_capture(nm_store *s, nm_capture_info *c);
+int nm_store_write_batch(nm_store *s, const nm_batch *b);
+int nm_store_write_flows(nm_store *s, int64_t capture_id, const nm_flow_rec *f, size_t n);
+int nm_store_write_stats(nm_store *s, int64_t capture_id, const nm_stats *st,
+			 const char *const *proto_names);
+int nm_store_end_capture(nm_store *s, int64_t capture_id);
+int nm_store_flush(nm_store *s);
+
+/* Reader side.  Callbacks return non-zero to stop early. */
+int nm_store_captures(nm_store *s, nm_capture_cb cb, void *ctx);
+int nm_store_capture_get(nm_store *s, int64_t id, nm_capture_row *out); /* 1 found, 0 not, <0 error */
+/*
+ * Frames in (capture_id, number) order, after the cursor position
+ * (after_capture, after_number); capture_id 0 means every capture.
+ * Returns the number of rows delivered, or <0 on error.
+ */
+int nm_store_frames(nm_store *s, int64_t capture_id, int64_t after_capture, uint64_t after_number,
+		    unsigned limit, nm_frame_cb cb, void *ctx);
+/* Newest frames first (for the dashboard's "latest"), same callback. */
+int nm_store_frames_latest(nm_store *s, int64_t capture_id, unsigned limit, nm_frame_cb cb, void *ctx);
+int nm_store_frame_get(nm_store *s, int64_t capture_id, uint64_t number, nm_frame_full *out);
+void nm_frame_full_free(nm_frame_full *f);
+int nm_store_totals(nm_store *s, int64_t capture_id, nm_totals *out);
+void nm_totals_free(nm_totals *t);
+
+#endif

@@ -1,0 +1,273 @@
+/*
+ * dissect.h - the parser framework: field tables, protocol descriptors,
+ * protocol trees and handoff tables.
+ *
+ * Shape (after Wireshark's header-field registration and Network Monitor's
+ * property database):
+ *
+ *   - Each protocol lives in one file, parsers/proto_NAME.c, and declares its
+ *     fields in one static table of nm_field (Wireshark display-filter name,
+ *     label, type, display base, value labels, bit mask).
+ *   - It exports one nm_protocol descriptor; parsers/registry.c lists them.
+ *     At start-up nm_parsers_init() registers every field into the property
+ *     database and calls each protocol's `init` to fill the handoff tables
+ *     (ethertype 0x0800 -> ip, udp port 53 -> dns, ...).
+ *   - A dissector reads bytes only through nm_cursor (cursor.h), sets the
+ *     summary columns (src, dst, protocol, info) and the flow key in the
+ *     nm_packet, and adds fields to the tree.  When pk->tree is NULL (the
+ *     ingest path) the nm_add_* calls return at once, so the same code serves
+ *     the fast path and the detail view: one implementation per protocol.
+ *
+ * Tree values are rendered the way `tshark -T fields -e FIELD` renders them
+ * (see tree.c), so the API and tshark can be compared field by field.
+ */
+#ifndef NETMON_DISSECT_H
+#define NETMON_DISSECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cursor.h"
+
+/* ---- field types and display bases (a subset of Wireshark's ftypes) ---- */
+
+typedef enum nm_ftype {
+	NM_FT_NONE,     /* a label-only text node */
+	NM_FT_PROTOCOL, /* a protocol's own node (ip, tcp, ...) */
+	NM_FT_UINT8,
+	NM_FT_UINT16,
+	NM_FT_UINT24,
+	NM_FT_UINT32,
+	NM_FT_UINT64,
+	NM_FT_INT8,
+	NM_FT_INT16,
+	NM_FT_INT32,
+	NM_FT_INT64,
+	NM_FT_BOOLEAN,
+	NM_FT_ETHER,
+	NM_FT_IPv4,
+	NM_FT_IPv6,
+	NM_FT_STRING,
+	NM_FT_BYTES,
+	NM_FT_ABSOLUTE_TIME,
+	NM_FT_RELATIVE_TIME,
+	NM_FT_FRAMENUM,
+	NM_FT_DOUBLE,
+	NM_FT_OID,
+} nm_ftype;
+
+typedef enum nm_base {
+	NM_BASE_NONE,
+	NM_BASE_DEC,
+	NM_BASE_HEX,
+	NM_BASE_OCT,
+	NM_BASE_DEC_HEX,
+	NM_BASE_HEX_DEC,
+} nm_base;
+
+/* Value-to-label pairs ("value_string"); a table ends with {0, NULL}. */
+typedef struct nm_vals {
+	uint32_t value;
+	const char *label;
+} nm_vals;
+
+const char *nm_val_label(const nm_vals *vals, uint32_t v, const char *fallback);
+
+/*
+ * One field of the property database.  `name` is the display-filter name
+ * ("ip.ttl"), `label` the tree label ("Time to Live").  For a field cut out
+ * of a larger word, `mask` selects its bits and the value is shifted down
+ * (as in Wireshark); for NM_FT_BOOLEAN the value is (word & mask) != 0.
+ */
+typedef struct nm_field {
+	const char *name;
+	const char *label;
+	nm_ftype type;
+	nm_base base;
+	const nm_vals *vals;
+	uint64_t mask;
+	const char *blurb;
+} nm_field;
+
+/* ---- the packet being dissected ---- */
+
+#define NM_SUMMARY_ADDR 64
+#define NM_SUMMARY_INFO 256
+#define NM_PROTOCOLS_LEN 160
+
+enum {
+	NM_PKT_TRUNCATED = 1 << 0, /* a header ran past the captured bytes */
+	NM_PKT_MALFORMED = 1 << 1, /* a length or field contradicts the frame */
+	NM_PKT_BROADCAST = 1 << 2, /* link-layer broadcast destination */
+	NM_PKT_MULTICAST = 1 << 3, /* link-layer group (multicast) destination */
+};
+
+/* Flow key: the innermost IP 5-tuple seen in the frame. */
+typedef struct nm_flow_key {
+	uint8_t family;   /* 4 or 6; 0 when the frame has no IP layer */
+	uint8_t proto;    /* IP protocol number */
+	uint16_t sport, dport;
+	uint8_t src[16], dst[16]; /* IPv4 in the first 4 bytes */
+} nm_flow_key;
+
+typedef struct nm_tree nm_tree;
+typedef struct nm_protocol nm_protocol;
+
+typedef struct nm_packet {
+	/* input */
+	const uint8_t *data;
+	uint32_t caplen, wirelen;
+	uint32_t linktype; /* DLT_/LINKTYPE_ value */
+	int64_t ts_ns;     /* capture time, ns since the epoch */
+	uint64_t number;   /* frame number within its capture, from 1 */
+	int64_t first_ts_ns; /* capture's first frame time, for time_relative */
+
+	/* output: summary columns */
+	char src[NM_SUMMARY_ADDR];
+	char dst[NM_SUMMARY_ADDR];
+	const char *protocol; /* short name of the topmost protocol ("DNS") */
+	char info[NM_SUMMARY_INFO];
+	char protocols[NM_PROTOCOLS_LEN]; /* "eth:ethertype:ip:udp:dns" */
+	uint32_t flags;                   /* NM_PKT_* */
+	nm_flow_key flow;
+
+	/* protocols present, as registry indexes, in order (for statistics) */
+	uint16_t proto_ids[16];
+	uint8_t nprotos;
+
+	int depth;    /* nesting guard against tunnel loops */
+	nm_tree *tree; /* NULL on the ingest path */
+} nm_packet;
+
+/*
+ * A dissector gets the packet, a cursor over its layer and the tree node to
+ * hang its fields under (-1 at the top).  It returns NM_OK, or
+ * NM_TRUNCATED/NM_MALFORMED after marking what it could; the framework
+ * records the mark in pk->flags and adds Wireshark's expert node.
+ */
+enum { NM_OK = 0, NM_TRUNCATED = 1, NM_MALFORMED = 2 };
+typedef int (*nm_dissect_fn)(nm_packet *pk, nm_cursor *c, int parent);
+
+struct nm_protocol {
+	const char *name;       /* filter name: "ip" */
+	const char *short_name; /* Protocol column: "IPv4" */
+	const char *long_name;  /* "Internet Protocol Version 4" */
+	const nm_field *fields;
+	size_t nfields;
+	nm_dissect_fn dissect;
+	void (*init)(void); /* registers handoffs; may be NULL */
+	int id;             /* set at registration; index in the registry */
+};
+
+/* ---- registry (property database) ---- */
+
+void nm_parsers_init(void);
+size_t nm_protocol_count(void);
+const nm_protocol *nm_protocol_at(size_t i);
+const nm_protocol *nm_protocol_find(const char *name);
+const nm_field *nm_field_find(const char *name);
+const nm_protocol *nm_field_protocol(const nm_field *f);
+const char *nm_ftype_name(nm_ftype t);
+
+/* ---- handoff tables ---- */
+
+typedef enum nm_table {
+	NM_TAB_LINKTYPE,
+	NM_TAB_ETHERTYPE,
+	NM_TAB_IP_PROTO,
+	NM_TAB_TCP_PORT,
+	NM_TAB_UDP_PORT,
+	NM_TAB_COUNT
+} nm_table;
+
+void nm_handoff_add(nm_table t, uint32_t key, const nm_protocol *p);
+const nm_protocol *nm_handoff_find(nm_table t, uint32_t key);
+
+/*
+ * Hand the rest of the frame to protocol `p` (does the bookkeeping: depth
+ * guard, protocols path, protocol column, truncation marks).  Returns the
+ * protocol's result, or NM_OK when p is NULL (unknown payload: left as data).
+ */
+int nm_call(const nm_protocol *p, nm_packet *pk, nm_cursor *c, int parent);
+
+/* Look `key` up in table `t` and call what is found; false if nothing. */
+bool nm_call_table(nm_table t, uint32_t key, nm_packet *pk, nm_cursor *c, int parent, int *result);
+
+/* Dissect a whole frame from its link type: the entry point for callers. */
+void nm_dissect_frame(nm_packet *pk);
+
+/* Helpers for summary columns. */
+void nm_set_info(nm_packet *pk, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void nm_append_info(nm_packet *pk, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void nm_set_src_dst(nm_packet *pk, const char *src, const char *dst);
+
+/* Add a name to frame.protocols without a dissector of its own, as
+ * Wireshark's "ethertype" step in "eth:ethertype:ip". */
+void nm_path_push(nm_packet *pk, const char *name);
+
+/* Leftover payload no dissector claims: Wireshark's "data" protocol. */
+int nm_call_data(nm_packet *pk, nm_cursor *c, int parent);
+extern nm_protocol nm_proto_data;
+
+/* The "frame" pseudo-protocol (proto_frame.c), called by nm_dissect_frame. */
+void nm_dissect_frame_proto(nm_packet *pk);
+void nm_frame_tree_finish(nm_packet *pk);
+
+/* Text renderings shared by parsers, the tree and the summary columns. */
+void nm_fmt_ether(char *out, size_t n, const uint8_t *mac);
+void nm_fmt_ipv4(char *out, size_t n, const uint8_t *a);
+void nm_fmt_ipv6(char *out, size_t n, const uint8_t *a); /* RFC 5952 */
+
+/* ---- the protocol tree ---- */
+
+/*
+ * A tree is a flat array of nodes with parent links, allocated once per
+ * detail request.  It has a fixed capacity; past it, adds are counted in
+ * `dropped` and ignored, so a hostile frame cannot make it grow unbounded.
+ */
+typedef struct nm_node {
+	const nm_field *field;   /* NULL for a text-only node */
+	const nm_protocol *proto; /* set on protocol nodes */
+	int parent;               /* -1 at the top */
+	uint32_t offset, length;
+	char *value; /* tshark -T fields rendering; NULL for text nodes */
+	char *label; /* what the tree shows: "Time to Live: 64" */
+	bool hidden; /* filterable but not shown (Wireshark's hidden items: ip.addr) */
+} nm_node;
+
+struct nm_tree {
+	nm_node *nodes;
+	int count, cap;
+	unsigned dropped;
+	char *strbuf; /* arena for value and label strings */
+	size_t strused, strcap;
+};
+
+nm_tree *nm_tree_new(int cap, size_t strcap);
+void nm_tree_free(nm_tree *t);
+
+/*
+ * Adders.  Each returns the new node's index (to pass as `parent` of
+ * children), or -1 when there is no tree or it is full.  `off`/`len` are
+ * absolute frame offsets (nm_cursor positions).
+ */
+int nm_add_proto(nm_packet *pk, int parent, const nm_protocol *p, uint32_t off, uint32_t len);
+/* For a field with a mask, pass the whole word: the value is (v & mask) >> shift. */
+int nm_add_uint(nm_packet *pk, int parent, const nm_field *f, uint32_t off, uint32_t len, uint64_t v);
+int nm_add_int(nm_packet *pk, int parent, const nm_field *f, uint32_t off, uint32_t len, int64_t v);
+int nm_add_bool(nm_packet *pk, int parent, const nm_field *f, uint32_t off, uint32_t len, uint64_t word);
+int nm_add_ether(nm_packet *pk, int parent, const nm_field *f, uint32_t off, const uint8_t *mac);
+int nm_add_ipv4(nm_packet *pk, int parent, const nm_field *f, uint32_t off, const uint8_t *a);
+int nm_add_ipv6(nm_packet *pk, int parent, const nm_field *f, uint32_t off, const uint8_t *a);
+int nm_add_string(nm_packet *pk, int parent, const nm_field *f, uint32_t off, uint32_t len, const char *s);
+int nm_add_bytes(nm_packet *pk, int parent, const nm_field *f, uint32_t off, uint32_t len, const uint8_t *b);
+int nm_add_double(nm_packet *pk, int parent, const nm_field *f, uint32_t off, uint32_t len, double v);
+int nm_add_time(nm_packet *pk, int parent, const nm_field *f, uint32_t off, uint32_t len, int64_t ns, bool relative);
+int nm_add_text(nm_packet *pk, int parent, uint32_t off, uint32_t len, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Mark a node hidden (e.g. the ip.addr copies of ip.src and ip.dst). */
+void nm_hide(nm_packet *pk, int node);
+
+#endif

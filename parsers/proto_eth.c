@@ -1,0 +1,129 @@
+/*
+ * proto_eth.c - Ethernet II and IEEE 802.3 framing.
+ *
+ * This file is the model for a protocol: a field table, a dissector that
+ * reads through the cursor, fills the summary columns and hands off, and an
+ * init that registers it in the handoff tables.
+ *
+ * A type/length value of 1536 (0x0600) or more is an ethertype (Ethernet
+ * II); 1500 or less is an 802.3 length followed by LLC.  Bytes after an
+ * 802.3 length are trailer/padding, not payload.
+ */
+#include <string.h>
+
+#include "protos.h"
+
+enum {
+	F_DST,
+	F_DST_LG,
+	F_DST_IG,
+	F_SRC,
+	F_SRC_LG,
+	F_SRC_IG,
+	F_ADDR,
+	F_LG,
+	F_IG,
+	F_TYPE,
+	F_LEN,
+	F_PADDING,
+	F_TRAILER,
+	F_COUNT
+};
+
+static const nm_field fields[] = {
+	[F_DST] = {"eth.dst", "Destination", NM_FT_ETHER, NM_BASE_NONE, NULL, 0, "Destination Hardware Address"},
+	[F_DST_LG] = {"eth.dst.lg", "LG bit", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0x20000,
+		      "Locally administered or globally unique (IEEE assigned) address"},
+	[F_DST_IG] = {"eth.dst.ig", "IG bit", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0x10000,
+		      "Individual (unicast) or group (broadcast/multicast) address"},
+	[F_SRC] = {"eth.src", "Source", NM_FT_ETHER, NM_BASE_NONE, NULL, 0, "Source Hardware Address"},
+	[F_SRC_LG] = {"eth.src.lg", "LG bit", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0x20000,
+		      "Locally administered or globally unique (IEEE assigned) address"},
+	[F_SRC_IG] = {"eth.src.ig", "IG bit", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0x10000,
+		      "Individual (unicast) or group (broadcast/multicast) address"},
+	[F_ADDR] = {"eth.addr", "Address", NM_FT_ETHER, NM_BASE_NONE, NULL, 0,
+		    "Source or Destination Hardware Address"},
+	[F_LG] = {"eth.lg", "LG bit", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0x20000, NULL},
+	[F_IG] = {"eth.ig", "IG bit", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0x10000, NULL},
+	[F_TYPE] = {"eth.type", "Type", NM_FT_UINT16, NM_BASE_HEX, NULL, 0, NULL},
+	[F_LEN] = {"eth.len", "Length", NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL},
+	[F_PADDING] = {"eth.padding", "Padding", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, "Ethernet Padding"},
+	[F_TRAILER] = {"eth.trailer", "Trailer", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, "Ethernet Trailer or Checksum"},
+};
+
+
+static void add_mac(nm_packet *pk, int t, int f, int lg, int ig, uint32_t off, const uint8_t *mac)
+{
+	uint32_t oui = (uint32_t)mac[0] << 16 | (uint32_t)mac[1] << 8 | mac[2];
+	int n = nm_add_ether(pk, t, &fields[f], off, mac);
+	nm_add_bool(pk, n, &fields[lg], off, 3, oui);
+	nm_add_bool(pk, n, &fields[ig], off, 3, oui);
+	int a = nm_add_ether(pk, t, &fields[F_ADDR], off, mac);
+	nm_hide(pk, a);
+	nm_hide(pk, nm_add_bool(pk, a, &fields[F_LG], off, 3, oui));
+	nm_hide(pk, nm_add_bool(pk, a, &fields[F_IG], off, 3, oui));
+}
+
+static void mark_cast(nm_packet *pk, const uint8_t *dst)
+{
+	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	if (memcmp(dst, bcast, 6) == 0)
+		pk->flags |= NM_PKT_BROADCAST;
+	else if (dst[0] & 1)
+		pk->flags |= NM_PKT_MULTICAST;
+}
+
+/* Hand off by ethertype; unknown types become "data". Shared with VLAN. */
+int nm_eth_handoff(nm_packet *pk, nm_cursor *c, uint16_t type)
+{
+	int r = NM_OK;
+	nm_path_push(pk, "ethertype");
+	if (!nm_call_table(NM_TAB_ETHERTYPE, type, pk, c, -1, &r))
+		r = nm_call_data(pk, c, -1);
+	return r;
+}
+
+static int dissect_eth(nm_packet *pk, nm_cursor *c, int parent)
+{
+	(void)parent;
+	uint32_t start = c->pos;
+	const uint8_t *dst = nm_cur_take(c, 6);
+	const uint8_t *src = nm_cur_take(c, 6);
+	uint16_t type = nm_cur_be16(c);
+	if (c->err)
+		return NM_TRUNCATED;
+
+	char s[20], d[20];
+	nm_fmt_ether(s, sizeof s, src);
+	nm_fmt_ether(d, sizeof d, dst);
+	nm_set_src_dst(pk, s, d);
+	mark_cast(pk, dst);
+
+	int t = nm_add_proto(pk, -1, &nm_proto_eth, start, 14);
+	add_mac(pk, t, F_DST, F_DST_LG, F_DST_IG, start, dst);
+	add_mac(pk, t, F_SRC, F_SRC_LG, F_SRC_IG, start + 6, src);
+	if (type >= 0x600) {
+		nm_add_uint(pk, t, &fields[F_TYPE], start + 12, 2, type);
+		return nm_eth_handoff(pk, c, type);
+	}
+	nm_add_uint(pk, t, &fields[F_LEN], start + 12, 2, type);
+	if (type > 1500)
+		return NM_MALFORMED;
+	/* 802.3: the length bounds the LLC payload; the rest is padding. */
+	nm_cursor llc = nm_cur_sub(c, type);
+	int r = nm_call_data(pk, &llc, -1); /* LLC: proto_llc.c */
+	if (nm_cur_left(c) > 0) {
+		uint32_t at = c->pos, n = nm_cur_left(c);
+		nm_add_bytes(pk, t, &fields[F_PADDING], at, n, nm_cur_take(c, n));
+	}
+	return r;
+}
+
+static void init_eth(void)
+{
+	nm_handoff_add(NM_TAB_LINKTYPE, 1, &nm_proto_eth); /* LINKTYPE_ETHERNET */
+}
+
+nm_protocol nm_proto_eth = {
+	"eth", "Ethernet", "Ethernet II", fields, F_COUNT, dissect_eth, init_eth, 0,
+};

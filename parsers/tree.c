@@ -1,0 +1,280 @@
+/*
+ * tree.c - protocol trees and the tshark-compatible rendering of values.
+ *
+ * Values are rendered once, when a node is added, into the tree's string
+ * arena.  The rendering is tshark's `-T fields` one, because that is the
+ * oracle our tests compare with and what users paste into filters:
+ * unsigned integers in decimal, or "0x" plus two hex digits per byte of the
+ * field type for BASE_HEX; booleans as 1/0; MACs with colons; byte strings
+ * as unseparated lower-case hex; times as seconds with nine decimals.
+ */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dissect.h"
+
+nm_tree *nm_tree_new(int cap, size_t strcap)
+{
+	nm_tree *t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	t->nodes = calloc((size_t)cap, sizeof *t->nodes);
+	t->strbuf = malloc(strcap);
+	if (!t->nodes || !t->strbuf) {
+		nm_tree_free(t);
+		return NULL;
+	}
+	t->cap = cap;
+	t->strcap = strcap;
+	return t;
+}
+
+void nm_tree_free(nm_tree *t)
+{
+	if (!t)
+		return;
+	free(t->nodes);
+	free(t->strbuf);
+	free(t);
+}
+
+/* Copy `s` into the arena; NULL when the arena is full. */
+static char *arena_dup(nm_tree *t, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	if (n > t->strcap - t->strused)
+		return NULL;
+	char *p = t->strbuf + t->strused;
+	memcpy(p, s, n);
+	t->strused += n;
+	return p;
+}
+
+static int add_node(nm_packet *pk, int parent, const nm_field *f, const nm_protocol *p, uint32_t off,
+		    uint32_t len, const char *value, const char *label)
+{
+	nm_tree *t = pk->tree;
+	if (t->count >= t->cap) {
+		t->dropped++;
+		return -1;
+	}
+	char *v = value ? arena_dup(t, value) : NULL;
+	char *l = arena_dup(t, label);
+	if ((value && !v) || !l) {
+		t->dropped++;
+		return -1;
+	}
+	nm_node *n = &t->nodes[t->count];
+	n->field = f;
+	n->proto = p;
+	n->parent = parent;
+	n->offset = off;
+	n->length = len;
+	n->value = v;
+	n->label = l;
+	return t->count++;
+}
+
+/* Add a field node whose value is already rendered; the label is built from
+ * the field label and `shown` (the human form, e.g. with a value label). */
+static int add_field(nm_packet *pk, int parent, const nm_field *f, uint32_t off, uint32_t len, const char *value,
+		     const char *shown)
+{
+	char label[512];
+	snprintf(label, sizeof label, "%s: %s", f->label, shown ? shown : value);
+	return add_node(pk, parent, f, NULL, off, len, value, label);
+}
+
+int nm_add_proto(nm_packet *pk, int parent, const nm_protocol *p, uint32_t off, uint32_t len)
+{
+	if (!pk->tree)
+		return -1;
+	return add_node(pk, parent, NULL, p, off, len, NULL, p->long_name);
+}
+
+static unsigned type_bytes(nm_ftype t)
+{
+	switch (t) {
+	case NM_FT_UINT8:
+	case NM_FT_INT8:
+		return 1;
+	case NM_FT_UINT16:
+	case NM_FT_INT16:
+		return 2;
+	case NM_FT_UINT24:
+		return 3;
+	case NM_FT_UINT64:
+	case NM_FT_INT64:
+		return 8;
+	default:
+		return 4;
+	}
+}
+
+static unsigned mask_shift(uint64_t mask)
+{
+	unsigned s = 0;
+	if (!mask)
+		return 0;
+	while (!(mask & 1))
+		mask >>= 1, s++;
+	return s;
+}
+
+/* Render an unsigned value as tshark does for the field's base. */
+static void render_uint(char *out, size_t n, const nm_field *f, uint64_t v)
+{
+	switch (f->base) {
+	case NM_BASE_HEX:
+	case NM_BASE_HEX_DEC:
+		snprintf(out, n, "0x%0*" PRIx64, (int)type_bytes(f->type) * 2, v);
+		break;
+	case NM_BASE_OCT:
+		snprintf(out, n, "0%" PRIo64, v);
+		break;
+	default:
+		snprintf(out, n, "%" PRIu64, v);
+	}
+}
+
+int nm_add_uint(nm_packet *pk, int parent, const nm_field *f, uint32_t off, uint32_t len, uint64_t v)
+{
+	if (!pk->tree)
+		return -1;
+	if (f->mask)
+		v = (v & f->mask) >> mask_shift(f->mask);
+	char value[32], shown[160];
+	render_uint(value, sizeof value, f, v);
+	const char *lab = f->vals ? nm_val_label(f->vals, (uint32_t)v, NULL) : NULL;
+	if (lab)
+		snprintf(shown, sizeof shown, "%s (%s)", lab, value);
+	return add_field(pk, parent, f, off, len, value, lab ? shown : NULL);
+}
+
+int nm_add_int(nm_packet *pk, int parent, const nm_field *f, uint32_t off, uint32_t len, int64_t v)
+{
+	if (!pk->tree)
+		return -1;
+	char value[32];
+	snprintf(value, sizeof value, "%" PRId64, v);
+	return add_field(pk, parent, f, off, len, value, NULL);
+}
+
+int nm_add_bool(nm_packet *pk, int parent, const nm_field *f, uint32_t off, uint32_t len, uint64_t word)
+{
+	if (!pk->tree)
+		return -1;
+	bool set = f->mask ? (word & f->mask) != 0 : word != 0;
+	return add_field(pk, parent, f, off, len, set ? "1" : "0", set ? "Set" : "Not set");
+}
+
+void nm_fmt_ether(char *out, size_t n, const uint8_t *m)
+{
+	snprintf(out, n, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+void nm_fmt_ipv4(char *out, size_t n, const uint8_t *a)
+{
+	snprintf(out, n, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+}
+
+/* RFC 5952 text (lower case, longest zero run as "::"), as Wireshark shows it. */
+void nm_fmt_ipv6(char *out, size_t n, const uint8_t *a)
+{
+	if (!inet_ntop(AF_INET6, a, out, (socklen_t)n) && n)
+		out[0] = '\0';
+}
+
+int nm_add_ether(nm_packet *pk, int parent, const nm_field *f, uint32_t off, const uint8_t *mac)
+{
+	if (!pk->tree)
+		return -1;
+	char value[20];
+	nm_fmt_ether(value, sizeof value, mac);
+	return add_field(pk, parent, f, off, 6, value, NULL);
+}
+
+int nm_add_ipv4(nm_packet *pk, int parent, const nm_field *f, uint32_t off, const uint8_t *a)
+{
+	if (!pk->tree)
+		return -1;
+	char value[16];
+	nm_fmt_ipv4(value, sizeof value, a);
+	return add_field(pk, parent, f, off, 4, value, NULL);
+}
+
+int nm_add_ipv6(nm_packet *pk, int parent, const nm_field *f, uint32_t off, const uint8_t *a)
+{
+	if (!pk->tree)
+		return -1;
+	char value[48];
+	nm_fmt_ipv6(value, sizeof value, a);
+	return add_field(pk, parent, f, off, 16, value, NULL);
+}
+
+int nm_add_string(nm_packet *pk, int parent, const nm_field *f, uint32_t off, uint32_t len, const char *s)
+{
+	if (!pk->tree)
+		return -1;
+	return add_field(pk, parent, f, off, len, s, NULL);
+}
+
+int nm_add_bytes(nm_packet *pk, int parent, const nm_field *f, uint32_t off, uint32_t len, const uint8_t *b)
+{
+	if (!pk->tree)
+		return -1;
+	/* Long payloads are common; render at most 4 KiB of them into the arena. */
+	uint32_t shown = len > 4096 ? 4096 : len;
+	char *value = malloc((size_t)shown * 2 + 1);
+	if (!value)
+		return -1;
+	for (uint32_t i = 0; i < shown; i++)
+		snprintf(value + 2 * i, 3, "%02x", b[i]);
+	value[shown * 2] = '\0';
+	int r = add_field(pk, parent, f, off, len, value, NULL);
+	free(value);
+	return r;
+}
+
+int nm_add_double(nm_packet *pk, int parent, const nm_field *f, uint32_t off, uint32_t len, double v)
+{
+	if (!pk->tree)
+		return -1;
+	char value[40];
+	snprintf(value, sizeof value, "%g", v);
+	return add_field(pk, parent, f, off, len, value, NULL);
+}
+
+int nm_add_time(nm_packet *pk, int parent, const nm_field *f, uint32_t off, uint32_t len, int64_t ns, bool relative)
+{
+	(void)relative;
+	if (!pk->tree)
+		return -1;
+	char value[40];
+	const char *sign = ns < 0 ? "-" : "";
+	uint64_t a = ns < 0 ? (uint64_t)(-(ns + 1)) + 1 : (uint64_t)ns;
+	snprintf(value, sizeof value, "%s%" PRIu64 ".%09" PRIu64, sign, a / 1000000000u, a % 1000000000u);
+	return add_field(pk, parent, f, off, len, value, NULL);
+}
+
+int nm_add_text(nm_packet *pk, int parent, uint32_t off, uint32_t len, const char *fmt, ...)
+{
+	if (!pk->tree)
+		return -1;
+	char label[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(label, sizeof label, fmt, ap);
+	va_end(ap);
+	return add_node(pk, parent, NULL, NULL, off, len, NULL, label);
+}
+
+void nm_hide(nm_packet *pk, int node)
+{
+	if (pk->tree && node >= 0 && node < pk->tree->count)
+		pk->tree->nodes[node].hidden = true;
+}
