@@ -109,6 +109,7 @@ typedef struct nm_flow_key {
 	uint8_t proto;    /* IP protocol number */
 	uint16_t sport, dport;
 	uint8_t src[16], dst[16]; /* IPv4 in the first 4 bytes */
+	uint8_t tcp_flags;        /* TCP: this segment's flags (for flow state) */
 } nm_flow_key;
 
 typedef struct nm_tree nm_tree;
@@ -131,6 +132,11 @@ typedef struct nm_packet {
 	char protocols[NM_PROTOCOLS_LEN]; /* "eth:ethertype:ip:udp:dns" */
 	uint32_t flags;                   /* NM_PKT_* */
 	nm_flow_key flow;
+	/* Set by the innermost IP layer for the transport above it: the TTL or
+	 * hop limit (ICMP's info shows it) and the payload length the IP header
+	 * announces (tcp.len counts bytes on the wire, not captured ones). */
+	uint8_t ip_ttl;
+	uint32_t ip_plen;
 
 	/* protocols present, as registry indexes, in order (for statistics) */
 	uint16_t proto_ids[16];

@@ -1,0 +1,397 @@
+/* pipeline.c - see pipeline.h.  The capture thread's per-frame work is in
+ * on_frame(); everything else runs once per batch or once per second. */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "capture/flows.h"
+#include "capture/pipeline.h"
+#include "capture/queue.h"
+#include "db/store.h"
+#include "parsers/dissect.h"
+#include "server/runtime.h"
+
+struct nm_pipeline {
+	nm_pipeline_opts o;
+	pcap_t *pcap;
+	bool live;
+	nm_store *store;
+	int64_t capture_id;
+	pthread_t cap_thread, wr_thread;
+	nm_queue q, pool; /* work for the writer; free batches */
+	_Atomic bool stop, finished;
+	int write_failed;
+
+	/* capture thread state */
+	nm_batch *cur;
+	int64_t cur_since_ns; /* monotonic time the current batch got its first frame */
+	nm_flow_table flows;
+	nm_stats stats;
+	uint64_t number;
+	int64_t first_ts;
+	const char *proto_names[NM_STATS_MAX_PROTOS];
+};
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t wall_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* ---- capture thread ---- */
+
+static void send_msg(nm_pipeline *p, nm_msg m)
+{
+	m.capture_id = p->capture_id;
+	nm_queue_push(&p->q, &m, true);
+}
+
+/* Hand the current batch to the writer and take a free one.  Live: if no
+ * batch is free, the frames of the current one are dropped and counted. */
+static void ship_batch(nm_pipeline *p)
+{
+	if (!p->cur->count)
+		return;
+	nm_msg free_b;
+	if (!nm_queue_pop(&p->pool, &free_b, p->live ? 0 : 1 << 30)) {
+		p->stats.dropped_queue += p->cur->count;
+		atomic_fetch_add(&nm_rt.dropped_queue, p->cur->count);
+		nm_batch_reset(p->cur);
+		return;
+	}
+	send_msg(p, (nm_msg){.type = NM_MSG_BATCH, .batch = p->cur});
+	p->cur = free_b.batch;
+	nm_batch_reset(p->cur);
+}
+
+static void ship_flows(nm_pipeline *p, bool evicted_only)
+{
+	nm_flow_rec *f;
+	size_t n = nm_flows_take_dirty(&p->flows, &f, evicted_only);
+	if (n)
+		send_msg(p, (nm_msg){.type = NM_MSG_FLOWS, .flows = f, .nflows = n});
+}
+
+static void ship_stats(nm_pipeline *p)
+{
+	if (p->live) {
+		struct pcap_stat ps;
+		if (pcap_stats(p->pcap, &ps) == 0) {
+			p->stats.dropped_kernel = (uint64_t)ps.ps_drop + ps.ps_ifdrop;
+			atomic_store(&nm_rt.dropped_kernel, p->stats.dropped_kernel);
+		}
+	}
+	p->stats.flows_evicted = p->flows.evicted;
+	nm_stats *s = malloc(sizeof *s);
+	if (!s)
+		return;
+	*s = p->stats;
+	send_msg(p, (nm_msg){.type = NM_MSG_STATS, .stats = s});
+}
+
+static void count_frame(nm_pipeline *p, const nm_packet *pk)
+{
+	nm_stats *s = &p->stats;
+	s->frames++;
+	s->bytes += pk->wirelen;
+	s->broadcast += !!(pk->flags & NM_PKT_BROADCAST);
+	s->multicast += !!(pk->flags & NM_PKT_MULTICAST);
+	s->truncated += !!(pk->flags & NM_PKT_TRUNCATED);
+	s->malformed += !!(pk->flags & NM_PKT_MALFORMED);
+	if (s->frames == 1)
+		s->first_ns = pk->ts_ns;
+	s->last_ns = pk->ts_ns;
+	/* Each protocol counts once per frame, even when tunnels repeat it. */
+	for (int i = 0; i < pk->nprotos; i++) {
+		uint16_t id = pk->proto_ids[i];
+		bool seen = false;
+		for (int j = 0; j < i && !seen; j++)
+			seen = pk->proto_ids[j] == id;
+		if (!seen && id < NM_STATS_MAX_PROTOS) {
+			s->proto_frames[id]++;
+			s->proto_bytes[id] += pk->wirelen;
+		}
+	}
+}
+
+static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	nm_pipeline *p = (nm_pipeline *)user;
+	nm_packet pk;
+	pk.data = data;
+	pk.caplen = h->caplen;
+	pk.wirelen = h->len;
+	pk.linktype = (uint32_t)pcap_datalink(p->pcap);
+	/* With PCAP_TSTAMP_PRECISION_NANO, tv_usec holds nanoseconds. */
+	pk.ts_ns = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
+	pk.number = ++p->number;
+	if (pk.number == 1)
+		p->first_ts = pk.ts_ns;
+	pk.first_ts_ns = p->first_ts;
+	pk.tree = NULL;
+	nm_dissect_frame(&pk);
+	count_frame(p, &pk);
+	atomic_fetch_add_explicit(&nm_rt.frames_seen, 1, memory_order_relaxed);
+
+	nm_frame_rec r = {
+		.number = pk.number,
+		.ts_ns = pk.ts_ns,
+		.len = pk.wirelen,
+		.caplen = pk.caplen,
+		.flags = pk.flags,
+		.flow_id = nm_flows_update(&p->flows, &pk.flow, pk.ts_ns, pk.wirelen),
+		.src = pk.src,
+		.dst = pk.dst,
+		.protocol = pk.protocol,
+		.info = pk.info,
+		.protocols = pk.protocols,
+		.bytes = data,
+	};
+	if (!p->cur->count)
+		p->cur_since_ns = mono_ns();
+	if (!nm_batch_add(p->cur, &r)) {
+		ship_batch(p);
+		if (!p->cur->count)
+			p->cur_since_ns = mono_ns();
+		if (!nm_batch_add(p->cur, &r)) { /* larger than a whole batch arena */
+			p->stats.dropped_queue++;
+			atomic_fetch_add(&nm_rt.dropped_queue, 1);
+		}
+	}
+	if (nm_flows_pending(&p->flows) >= 4096)
+		ship_flows(p, true);
+}
+
+static void *capture_main(void *arg)
+{
+	nm_pipeline *p = arg;
+	int64_t last_report = mono_ns();
+	while (!atomic_load(&p->stop)) {
+		int n = pcap_dispatch(p->pcap, 4096, on_frame, (u_char *)p);
+		if (n == PCAP_ERROR) {
+			snprintf(nm_rt.error, sizeof nm_rt.error, "capture stopped: %s", pcap_geterr(p->pcap));
+			fprintf(stderr, "netmond: %s\n", nm_rt.error);
+			break;
+		}
+		if (n == 0 && !p->live)
+			break; /* end of file */
+		if (n == PCAP_ERROR_BREAK)
+			break;
+		int64_t now = mono_ns();
+		if (p->live && p->cur->count && now - p->cur_since_ns > 100000000)
+			ship_batch(p); /* live readers see frames within ~0.1 s */
+		if (now - last_report >= 1000000000) {
+			ship_flows(p, false);
+			ship_stats(p);
+			last_report = now;
+		}
+	}
+	ship_batch(p);
+	ship_flows(p, false);
+	ship_stats(p);
+	send_msg(p, (nm_msg){.type = NM_MSG_END});
+	return NULL;
+}
+
+/* ---- writer thread ---- */
+
+static void write_failed(nm_pipeline *p, const char *what)
+{
+	if (!p->write_failed++)
+		fprintf(stderr, "netmond: storing %s failed: %s\n", what, nm_store_errmsg(p->store));
+}
+
+static void write_msg(nm_pipeline *p, nm_msg *m)
+{
+	switch (m->type) {
+	case NM_MSG_BATCH: {
+		nm_batch *b = m->batch;
+		b->capture_id = m->capture_id;
+		if (nm_store_write_batch(p->store, b) < 0)
+			write_failed(p, "frames");
+		else {
+			uint64_t bytes = 0;
+			for (size_t i = 0; i < b->count; i++)
+				bytes += b->frames[i].len;
+			atomic_fetch_add(&nm_rt.frames_stored, b->count);
+			atomic_fetch_add(&nm_rt.bytes_stored, bytes);
+		}
+		nm_queue_push(&p->pool, &(nm_msg){.type = NM_MSG_BATCH, .batch = b}, true);
+		break;
+	}
+	case NM_MSG_FLOWS:
+		if (nm_store_write_flows(p->store, m->capture_id, m->flows, m->nflows) < 0)
+			write_failed(p, "flows");
+		free(m->flows);
+		break;
+	case NM_MSG_STATS:
+		if (nm_store_write_stats(p->store, m->capture_id, m->stats, p->proto_names) < 0)
+			write_failed(p, "statistics");
+		free(m->stats);
+		break;
+	case NM_MSG_END:
+		break;
+	}
+}
+
+static void *writer_main(void *arg)
+{
+	nm_pipeline *p = arg;
+	int64_t last_flush = mono_ns();
+	bool dirty = false;
+	for (;;) {
+		nm_msg m;
+		bool got = nm_queue_pop(&p->q, &m, 100);
+		if (got) {
+			write_msg(p, &m);
+			dirty = true;
+		}
+		int64_t now = mono_ns();
+		/* Commit when idle or every 250 ms, so the API sees new frames. */
+		if (dirty && (!got || now - last_flush > 250000000 || m.type == NM_MSG_END)) {
+			if (nm_store_flush(p->store) < 0)
+				write_failed(p, "a transaction");
+			last_flush = now;
+			dirty = false;
+		}
+		if (got && m.type == NM_MSG_END)
+			break;
+	}
+	if (nm_store_end_capture(p->store, p->capture_id) < 0 || nm_store_flush(p->store) < 0)
+		write_failed(p, "the end of the capture");
+	atomic_store(&nm_rt.state, p->write_failed ? NM_CAP_FAILED : NM_CAP_DONE);
+	atomic_store(&p->finished, true);
+	return NULL;
+}
+
+/* ---- set-up ---- */
+
+static int make_pool(nm_pipeline *p)
+{
+	const nm_pipeline_opts *o = &p->o;
+	if (nm_queue_init(&p->q, o->pool_batches + 64) < 0 || nm_queue_init(&p->pool, o->pool_batches + 1) < 0)
+		return -1;
+	p->cur = nm_batch_new(o->batch_frames, o->batch_bytes);
+	if (!p->cur)
+		return -1;
+	for (size_t i = 0; i < o->pool_batches; i++) {
+		nm_batch *b = nm_batch_new(o->batch_frames, o->batch_bytes);
+		if (!b)
+			return -1;
+		nm_queue_push(&p->pool, &(nm_msg){.type = NM_MSG_BATCH, .batch = b}, false);
+	}
+	return 0;
+}
+
+static void free_pool(nm_pipeline *p)
+{
+	nm_msg m;
+	if (p->pool.slots)
+		while (nm_queue_pop(&p->pool, &m, 0))
+			nm_batch_free(m.batch);
+	nm_batch_free(p->cur);
+	if (p->pool.slots)
+		nm_queue_destroy(&p->pool);
+	if (p->q.slots)
+		nm_queue_destroy(&p->q);
+}
+
+static void pipeline_free(nm_pipeline *p)
+{
+	free_pool(p);
+	nm_flows_free(&p->flows);
+	if (p->store)
+		nm_store_close(p->store);
+	if (p->pcap)
+		pcap_close(p->pcap);
+	free(p);
+}
+
+static int begin_capture(nm_pipeline *p, char *err, size_t errlen)
+{
+	const nm_source_opts *s = &p->o.src;
+	nm_capture_info ci = {
+		.source = s->file ? s->file : s->iface,
+		.kind = p->live ? "live" : "file",
+		.filter = s->filter ? s->filter : "",
+		.linktype = (uint32_t)pcap_datalink(p->pcap),
+		.snaplen = (uint32_t)pcap_snapshot(p->pcap),
+		.started_ns = wall_ns(),
+	};
+	if (nm_store_begin_capture(p->store, &ci) < 0 || nm_store_flush(p->store) < 0) {
+		snprintf(err, errlen, "cannot record the capture: %s", nm_store_errmsg(p->store));
+		return -1;
+	}
+	p->capture_id = ci.id;
+	snprintf(nm_rt.source, sizeof nm_rt.source, "%s", ci.source);
+	snprintf(nm_rt.kind, sizeof nm_rt.kind, "%s", ci.kind);
+	atomic_store(&nm_rt.capture_id, ci.id);
+	return 0;
+}
+
+nm_pipeline *nm_pipeline_start(const nm_pipeline_opts *o, char *err, size_t errlen)
+{
+	nm_pipeline *p = calloc(1, sizeof *p);
+	if (!p) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	p->o = *o;
+	p->live = o->src.file == NULL;
+	for (size_t i = 0; i < nm_protocol_count() && i < NM_STATS_MAX_PROTOS; i++)
+		p->proto_names[i] = nm_protocol_at(i)->name;
+	if (!(p->pcap = nm_source_open(&o->src, err, errlen)))
+		goto fail;
+	if (!(p->store = nm_store_open(o->db_path, false, err, errlen)))
+		goto fail;
+	if (make_pool(p) < 0 || nm_flows_init(&p->flows, o->max_flows) < 0) {
+		snprintf(err, errlen, "out of memory for the capture buffers");
+		goto fail;
+	}
+	if (begin_capture(p, err, errlen) < 0)
+		goto fail;
+	atomic_store(&nm_rt.state, NM_CAP_RUNNING);
+	if (pthread_create(&p->wr_thread, NULL, writer_main, p) != 0)
+		goto fail;
+	if (pthread_create(&p->cap_thread, NULL, capture_main, p) != 0) {
+		nm_queue_push(&p->q, &(nm_msg){.type = NM_MSG_END}, true);
+		pthread_join(p->wr_thread, NULL);
+		goto fail;
+	}
+	return p;
+fail:
+	atomic_store(&nm_rt.state, NM_CAP_FAILED);
+	snprintf(nm_rt.error, sizeof nm_rt.error, "%s", err);
+	pipeline_free(p);
+	return NULL;
+}
+
+void nm_pipeline_stop(nm_pipeline *p)
+{
+	atomic_store(&p->stop, true);
+	pcap_breakloop(p->pcap);
+}
+
+bool nm_pipeline_finished(nm_pipeline *p)
+{
+	return atomic_load(&p->finished);
+}
+
+int nm_pipeline_join(nm_pipeline *p)
+{
+	pthread_join(p->cap_thread, NULL);
+	pthread_join(p->wr_thread, NULL);
+	int rc = p->write_failed ? -1 : 0;
+	pipeline_free(p);
+	return rc;
+}
