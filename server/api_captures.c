@@ -1,0 +1,42 @@
+/*
+ * api_captures.c - GET /api/v1/captures and /api/v1/captures/{id}.
+ */
+#include "server/api.h"
+
+static int add_capture(void *ctx, const nm_capture_row *c)
+{
+	cJSON_AddItemToArray(ctx, nm_api_capture_json(c));
+	return 0;
+}
+
+static enum MHD_Result list(nm_req *r, nm_store *s)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *arr = cJSON_AddArrayToObject(o, "captures");
+	if (!arr) {
+		cJSON_Delete(o);
+		return nm_json_respond(r->conn, MHD_HTTP_OK, NULL);
+	}
+	if (nm_store_captures(s, add_capture, arr) < 0) {
+		cJSON_Delete(o);
+		return nm_api_internal(r, "listing captures", s);
+	}
+	return nm_json_respond(r->conn, MHD_HTTP_OK, o);
+}
+
+enum MHD_Result nm_api_captures(nm_req *r)
+{
+	uint64_t id = 0;
+	if (r->arg && (!nm_parse_u64(r->arg, &id) || id == 0 || id > INT64_MAX))
+		return nm_api_bad(r, "capture id: must be a positive integer");
+	nm_store *s = nm_api_store(r);
+	if (!s)
+		return MHD_YES;
+	if (!r->arg)
+		return list(r, s);
+	nm_capture_row row;
+	enum MHD_Result ret;
+	if (nm_api_capture_exists(r, s, (int64_t)id, &row, &ret) <= 0)
+		return ret;
+	return nm_json_respond(r->conn, MHD_HTTP_OK, nm_api_capture_json(&row));
+}
