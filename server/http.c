@@ -19,6 +19,7 @@
 #include "server/http.h"
 
 #define BODY_MAX (1u << 20)
+#define BODY_DISCARD_MAX (16u << 20)
 #define POOL_SIZE 4
 
 struct nm_http {
@@ -217,15 +218,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return on_headers(st, c, method);
 	}
 	if (*upload_data_size) {
-		/* A GET body means nothing to us: count it and drop it. */
+		/* A GET body means nothing to us: count it and drop it.  MHD
+		 * cannot queue a response in mid-body, so an oversized body
+		 * without Content-Length (chunked) is answered at its end, and
+		 * one that goes on far past the limit gets the connection cut. */
 		st->body += *upload_data_size;
 		*upload_data_size = 0;
-		if (st->body > BODY_MAX && !st->answered)
-			return too_large(st, c);
-		return MHD_YES;
+		return st->body > BODY_DISCARD_MAX ? MHD_NO : MHD_YES;
 	}
 	if (st->answered)
 		return MHD_YES;
+	if (st->body > BODY_MAX)
+		return too_large(st, c);
 	st->answered = true;
 	return route(cls, c, url);
 }
