@@ -16,8 +16,8 @@
 /* One API request, as the router hands it to a handler. */
 typedef struct nm_req {
 	struct MHD_Connection *conn;
-	const char *path;   /* after "/api/v1/" ("frames/12"), no query */
-	const char *arg;    /* the part after "resource/", or NULL */
+	const char *path; /* after "/api/v1/" ("frames/12"), no query */
+	const char *arg;  /* the part after "resource/", or NULL */
 	const char *db_path;
 } nm_req;
 
@@ -37,8 +37,7 @@ nm_store *nm_api_store(nm_req *r);
  * answering 400 otherwise (the handler then returns *ret).
  */
 bool nm_parse_u64(const char *s, uint64_t *out);
-int nm_api_param_u64(nm_req *r, const char *name, uint64_t min, uint64_t max, uint64_t *out,
-		     enum MHD_Result *ret);
+int nm_api_param_u64(nm_req *r, const char *name, uint64_t min, uint64_t max, uint64_t *out, enum MHD_Result *ret);
 
 /* Shorthands for the common error answers. */
 enum MHD_Result nm_api_bad(nm_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

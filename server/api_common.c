@@ -40,8 +40,7 @@ nm_store *nm_api_store(nm_req *r)
 	 * when the capture starts. */
 	nm_store *s = nm_store_open(r->db_path, true, err, sizeof err);
 	if (!s) {
-		nm_json_error(r->conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "cannot open the database: %s",
-			      err);
+		nm_json_error(r->conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "cannot open the database: %s", err);
 		return NULL;
 	}
 	pthread_once(&store_once, store_key_init);
@@ -69,8 +68,7 @@ bool nm_parse_u64(const char *s, uint64_t *out)
 	return true;
 }
 
-int nm_api_param_u64(nm_req *r, const char *name, uint64_t min, uint64_t max, uint64_t *out,
-		     enum MHD_Result *ret)
+int nm_api_param_u64(nm_req *r, const char *name, uint64_t min, uint64_t max, uint64_t *out, enum MHD_Result *ret)
 {
 	const char *s = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 	if (!s)
@@ -170,9 +168,11 @@ static const struct route {
 	nm_api_fn fn;
 	bool takes_arg;
 } routes[] = {
-	{"status", nm_api_status, false},       {"captures", nm_api_captures, true},
-	{"frames", nm_api_frames, true},        {"stats", nm_api_stats, false},
-	{"protocols", nm_api_protocols, true},
+	{.name = "status", .fn = nm_api_status},
+	{.name = "captures", .fn = nm_api_captures, .takes_arg = true},
+	{.name = "frames", .fn = nm_api_frames, .takes_arg = true},
+	{.name = "stats", .fn = nm_api_stats},
+	{.name = "protocols", .fn = nm_api_protocols, .takes_arg = true},
 };
 
 enum MHD_Result nm_api_dispatch(struct MHD_Connection *conn, const char *path, const char *db_path)

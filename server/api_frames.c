@@ -99,8 +99,8 @@ static enum MHD_Result list(nm_req *r)
 		return nm_json_respond(r->conn, MHD_HTTP_OK, NULL);
 	}
 	int n = a.desc ? nm_store_frames_latest(s, (int64_t)a.capture, (unsigned)a.limit, add_frame, &p)
-		       : nm_store_frames(s, (int64_t)a.capture, a.after_capture, a.after_number,
-					 (unsigned)a.limit, add_frame, &p);
+		       : nm_store_frames(s, (int64_t)a.capture, a.after_capture, a.after_number, (unsigned)a.limit,
+					 add_frame, &p);
 	if (n < 0) {
 		cJSON_Delete(o);
 		return nm_api_internal(r, "reading frames", s);

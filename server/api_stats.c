@@ -17,8 +17,7 @@ static void add_dropped(cJSON *o, const nm_totals *t, uint64_t capture)
 {
 	uint64_t kernel = t->dropped_kernel, queue = t->dropped_queue;
 	int64_t live = atomic_load(&nm_rt.capture_id);
-	if (atomic_load(&nm_rt.state) == NM_CAP_RUNNING && live > 0 &&
-	    (capture == 0 || capture == (uint64_t)live)) {
+	if (atomic_load(&nm_rt.state) == NM_CAP_RUNNING && live > 0 && (capture == 0 || capture == (uint64_t)live)) {
 		kernel = max_u64(kernel, atomic_load(&nm_rt.dropped_kernel));
 		queue = max_u64(queue, atomic_load(&nm_rt.dropped_queue));
 	}

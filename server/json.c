@@ -74,8 +74,7 @@ void nm_json_add_time(cJSON *o, const char *ts_name, const char *time_name, int6
 
 static enum MHD_Result queue_text(struct MHD_Connection *c, unsigned status, char *text)
 {
-	struct MHD_Response *r =
-		MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
 	if (!r) {
 		free(text);
 		return MHD_NO;
