@@ -1,0 +1,133 @@
+/*
+ * sql_sqlite.c - all SQL text of the SQLite backend, in one place.
+ */
+#include "db/sqlite_int.h"
+
+/*
+ * Migrations, applied in order, each in its own transaction.  Never edit a
+ * released one: append a new script instead.
+ */
+const char *const sq_migrations[] = {
+	/* 0 -> 1: the initial schema */
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+	"CREATE TABLE captures("
+	" id INTEGER PRIMARY KEY, source TEXT NOT NULL, kind TEXT NOT NULL,"
+	" filter TEXT NOT NULL DEFAULT '', linktype INTEGER NOT NULL,"
+	" snaplen INTEGER NOT NULL, started_ns INTEGER NOT NULL, ended_ns INTEGER,"
+	" first_ns INTEGER, last_ns INTEGER, frames INTEGER NOT NULL DEFAULT 0,"
+	" bytes INTEGER NOT NULL DEFAULT 0, running INTEGER NOT NULL DEFAULT 1);"
+	/* low-cardinality text (protocol, protocol stack) stored once */
+	"CREATE TABLE strings(id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);"
+	"CREATE TABLE frames("
+	" capture_id INTEGER NOT NULL, number INTEGER NOT NULL, ts_ns INTEGER NOT NULL,"
+	" len INTEGER NOT NULL, caplen INTEGER NOT NULL, iface INTEGER NOT NULL,"
+	" flags INTEGER NOT NULL, flow_id INTEGER NOT NULL, protocol INTEGER,"
+	" protocols INTEGER, src TEXT, dst TEXT, info TEXT,"
+	" PRIMARY KEY(capture_id, number)) WITHOUT ROWID;"
+	/* offsets: count + 1 little-endian uint32 offsets into data */
+	"CREATE TABLE frame_data("
+	" id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL,"
+	" first_number INTEGER NOT NULL, count INTEGER NOT NULL,"
+	" offsets BLOB NOT NULL, data BLOB NOT NULL,"
+	" UNIQUE(capture_id, first_number));"
+	"CREATE TABLE flows("
+	" capture_id INTEGER NOT NULL, id INTEGER NOT NULL, family INTEGER NOT NULL,"
+	" proto INTEGER NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL,"
+	" sport INTEGER NOT NULL, dport INTEGER NOT NULL, first_ns INTEGER NOT NULL,"
+	" last_ns INTEGER NOT NULL, frames_ab INTEGER NOT NULL, bytes_ab INTEGER NOT NULL,"
+	" frames_ba INTEGER NOT NULL, bytes_ba INTEGER NOT NULL, state TEXT NOT NULL,"
+	" PRIMARY KEY(capture_id, id)) WITHOUT ROWID;"
+	"CREATE TABLE stats("
+	" capture_id INTEGER PRIMARY KEY, frames INTEGER NOT NULL, bytes INTEGER NOT NULL,"
+	" broadcast INTEGER NOT NULL, multicast INTEGER NOT NULL,"
+	" truncated INTEGER NOT NULL, malformed INTEGER NOT NULL,"
+	" dropped_kernel INTEGER NOT NULL, dropped_queue INTEGER NOT NULL,"
+	" flows_evicted INTEGER NOT NULL, first_ns INTEGER, last_ns INTEGER);"
+	"CREATE TABLE proto_stats("
+	" capture_id INTEGER NOT NULL, protocol TEXT NOT NULL,"
+	" frames INTEGER NOT NULL, bytes INTEGER NOT NULL,"
+	" PRIMARY KEY(capture_id, protocol)) WITHOUT ROWID;",
+};
+
+const int sq_schema_version = (int)(sizeof sq_migrations / sizeof sq_migrations[0]);
+
+/* Columns of an nm_frame_row, in sq_read_frame's order. */
+#define FRAME_COLS                                                                        \
+	"f.capture_id, f.number, f.ts_ns, f.len, f.caplen, f.iface, f.flags, f.src, f.dst," \
+	" p.text, f.info"
+#define FRAME_FROM " FROM frames f LEFT JOIN strings p ON p.id = f.protocol "
+#define CAPTURE_COLS                                                                      \
+	"id, source, kind, filter, linktype, snaplen, started_ns, first_ns, last_ns, frames," \
+	" bytes, running"
+
+const char *const sq_sql[SQ_NSTMT] = {
+	[SQ_BEGIN] = "BEGIN IMMEDIATE",
+	[SQ_COMMIT] = "COMMIT",
+	[SQ_ROLLBACK] = "ROLLBACK",
+	[SQ_SAVEPOINT] = "SAVEPOINT batch",
+	[SQ_RELEASE] = "RELEASE batch",
+	[SQ_ROLLBACK_TO] = "ROLLBACK TO batch",
+	/* the meta table may not exist yet: then the version is 0 */
+	[SQ_VERSION_GET] = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'",
+	[SQ_CAPTURE_INS] = "INSERT INTO captures(source, kind, filter, linktype, snaplen, started_ns)"
+			   " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+	[SQ_CAPTURE_END] = "UPDATE captures SET running = 0, ended_ns = ?2 WHERE id = ?1",
+	[SQ_CAPTURE_COUNT] = "UPDATE captures SET frames = frames + ?2, bytes = bytes + ?3,"
+			     " first_ns = coalesce(first_ns, ?4),"
+			     " last_ns = max(coalesce(last_ns, ?5), ?5) WHERE id = ?1",
+	/* a new writer means the previous one is gone */
+	[SQ_CAPTURES_RESET] = "UPDATE captures SET running = 0 WHERE running != 0",
+	[SQ_STRING_GET] = "SELECT id FROM strings WHERE text = ?1",
+	[SQ_STRING_INS] = "INSERT INTO strings(text) VALUES(?1)",
+	[SQ_FRAME_INS] = "INSERT INTO frames(capture_id, number, ts_ns, len, caplen, iface, flags,"
+			 " flow_id, protocol, protocols, src, dst, info)"
+			 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	[SQ_CHUNK_INS] = "INSERT INTO frame_data(capture_id, first_number, count, offsets, data)"
+			 " VALUES(?1, ?2, ?3, ?4, ?5)",
+	[SQ_FLOW_UPSERT] =
+		"INSERT INTO flows(capture_id, id, family, proto, src, dst, sport, dport, first_ns,"
+		" last_ns, frames_ab, bytes_ab, frames_ba, bytes_ba, state)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+		" ON CONFLICT(capture_id, id) DO UPDATE SET family = excluded.family,"
+		" proto = excluded.proto, src = excluded.src, dst = excluded.dst,"
+		" sport = excluded.sport, dport = excluded.dport, first_ns = excluded.first_ns,"
+		" last_ns = excluded.last_ns, frames_ab = excluded.frames_ab,"
+		" bytes_ab = excluded.bytes_ab, frames_ba = excluded.frames_ba,"
+		" bytes_ba = excluded.bytes_ba, state = excluded.state",
+	[SQ_STATS_UPSERT] = "INSERT OR REPLACE INTO stats(capture_id, frames, bytes, broadcast,"
+			    " multicast, truncated, malformed, dropped_kernel, dropped_queue,"
+			    " flows_evicted, first_ns, last_ns)"
+			    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[SQ_PROTO_UPSERT] = "INSERT OR REPLACE INTO proto_stats(capture_id, protocol, frames, bytes)"
+			    " VALUES(?1, ?2, ?3, ?4)",
+	[SQ_CAPTURES] = "SELECT " CAPTURE_COLS " FROM captures ORDER BY id",
+	[SQ_CAPTURE_GET] = "SELECT " CAPTURE_COLS " FROM captures WHERE id = ?1",
+	[SQ_FRAMES_ALL] = "SELECT " FRAME_COLS FRAME_FROM
+			  "WHERE (f.capture_id, f.number) > (?1, ?2)"
+			  " ORDER BY f.capture_id, f.number LIMIT ?3",
+	[SQ_FRAMES_ONE] = "SELECT " FRAME_COLS FRAME_FROM
+			  "WHERE f.capture_id = ?4 AND (f.capture_id, f.number) > (?1, ?2)"
+			  " ORDER BY f.capture_id, f.number LIMIT ?3",
+	[SQ_LATEST_ALL] = "SELECT " FRAME_COLS FRAME_FROM
+			  "ORDER BY f.capture_id DESC, f.number DESC LIMIT ?1",
+	[SQ_LATEST_ONE] = "SELECT " FRAME_COLS FRAME_FROM
+			  "WHERE f.capture_id = ?2 ORDER BY f.number DESC LIMIT ?1",
+	[SQ_FRAME_GET] = "SELECT " FRAME_COLS ", c.linktype, c.first_ns" FRAME_FROM
+			 "LEFT JOIN captures c ON c.id = f.capture_id"
+			 " WHERE f.capture_id = ?1 AND f.number = ?2",
+	[SQ_CHUNK_FIND] = "SELECT id, first_number, count, offsets FROM frame_data"
+			  " WHERE capture_id = ?1 AND first_number <= ?2"
+			  " ORDER BY first_number DESC LIMIT 1",
+	/* captures without a stats snapshot count what was stored */
+	[SQ_TOTALS] = "SELECT coalesce(sum(coalesce(s.frames, c.frames)), 0),"
+		      " coalesce(sum(coalesce(s.bytes, c.bytes)), 0),"
+		      " coalesce(sum(s.broadcast), 0), coalesce(sum(s.multicast), 0),"
+		      " coalesce(sum(s.truncated), 0), coalesce(sum(s.malformed), 0),"
+		      " coalesce(sum(s.dropped_kernel), 0), coalesce(sum(s.dropped_queue), 0),"
+		      " coalesce(sum(s.flows_evicted), 0)"
+		      " FROM captures c LEFT JOIN stats s ON s.capture_id = c.id"
+		      " WHERE ?1 = 0 OR c.id = ?1",
+	[SQ_PROTO_TOTALS] = "SELECT protocol, sum(frames), sum(bytes) FROM proto_stats"
+			    " WHERE ?1 = 0 OR capture_id = ?1"
+			    " GROUP BY protocol ORDER BY 2 DESC, 1",
+};

@@ -1,0 +1,135 @@
+/*
+ * sqlite_int.h - internals shared by the SQLite backend's files.
+ *
+ * Layout on disk (see sql_sqlite.c for the exact SQL):
+ *  - frames: one small row per frame, WITHOUT ROWID keyed (capture_id,
+ *    number); keys grow with time so inserts append and no secondary index
+ *    is needed.  Protocol strings are interned in `strings`.
+ *  - frame_data: the raw bytes, packed per chunk of up to SQ_CHUNK_FRAMES
+ *    consecutive frames / SQ_CHUNK_BYTES bytes, one BLOB per chunk plus an
+ *    offsets BLOB, because a BLOB per frame row halves the insert rate.
+ */
+#ifndef NETMON_SQLITE_INT_H
+#define NETMON_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "db/store_impl.h"
+
+#define SQ_CHUNK_FRAMES 256
+#define SQ_CHUNK_BYTES (256 * 1024)
+/* Frames written before the store commits on its own. */
+#define SQ_COMMIT_FRAMES 50000
+#define SQ_INTERN_SLOTS 4096 /* power of two; half of it may be used */
+
+/* Every statement the backend runs; the SQL text is in sql_sqlite.c. */
+enum sq_stmt_id {
+	SQ_BEGIN,
+	SQ_COMMIT,
+	SQ_ROLLBACK,
+	SQ_SAVEPOINT,
+	SQ_RELEASE,
+	SQ_ROLLBACK_TO,
+	SQ_VERSION_GET,
+	SQ_CAPTURE_INS,
+	SQ_CAPTURE_END,
+	SQ_CAPTURE_COUNT,
+	SQ_CAPTURES_RESET,
+	SQ_STRING_GET,
+	SQ_STRING_INS,
+	SQ_FRAME_INS,
+	SQ_CHUNK_INS,
+	SQ_FLOW_UPSERT,
+	SQ_STATS_UPSERT,
+	SQ_PROTO_UPSERT,
+	SQ_CAPTURES,
+	SQ_CAPTURE_GET,
+	SQ_FRAMES_ALL,
+	SQ_FRAMES_ONE,
+	SQ_LATEST_ALL,
+	SQ_LATEST_ONE,
+	SQ_FRAME_GET,
+	SQ_CHUNK_FIND,
+	SQ_TOTALS,
+	SQ_PROTO_TOTALS,
+	SQ_NSTMT
+};
+
+extern const char *const sq_sql[SQ_NSTMT];
+/* Migration i takes the schema from version i to i + 1. */
+extern const char *const sq_migrations[];
+extern const int sq_schema_version;
+
+/* The chunk of frame bytes being filled; written at chunk end and at commit. */
+typedef struct sq_chunk {
+	int64_t capture_id;
+	uint64_t first_number, next_number;
+	uint32_t count;
+	uint32_t offsets[SQ_CHUNK_FRAMES + 1];
+	uint8_t *data;
+	size_t len, cap;
+} sq_chunk;
+
+typedef struct sq_intern_slot {
+	char *text; /* NULL: empty slot */
+	int64_t id;
+} sq_intern_slot;
+
+/* Frames/bytes stored for one capture since the last commit. */
+typedef struct sq_counts {
+	int64_t capture_id;
+	uint64_t frames, bytes;
+	int64_t first_ns, last_ns;
+} sq_counts;
+
+typedef struct sq_store {
+	nm_store base;
+	sqlite3 *db;
+	sqlite3_stmt *stmt[SQ_NSTMT];
+	bool in_txn;
+	uint64_t pending_frames;
+	sq_chunk chunk;
+	sq_intern_slot intern[SQ_INTERN_SLOTS];
+	size_t interned;
+	sq_counts counts;
+	int64_t *str_ids; /* per-batch protocol / protocols ids */
+	size_t str_ids_cap;
+} sq_store;
+
+/* store_sqlite.c */
+sqlite3_stmt *sq_stmt(sq_store *s, enum sq_stmt_id id);
+int sq_fail_db(sq_store *s, const char *what);
+int sq_exec(sq_store *s, enum sq_stmt_id id);
+int sq_begin(sq_store *s);
+int sq_commit(sq_store *s);
+
+/* schema_sqlite.c */
+int sq_configure(sqlite3 *db, bool readonly, char *err, size_t errlen);
+int sq_migrate(sqlite3 *db, bool readonly, char *err, size_t errlen);
+
+/* sqlite_chunk.c */
+int sq_chunk_append(sq_store *s, int64_t capture_id, const nm_frame_rec *f);
+int sq_chunk_write(sq_store *s);
+void sq_chunk_free(sq_chunk *c);
+
+/* sqlite_intern.c */
+int sq_intern(sq_store *s, const char *text, int64_t *id);
+void sq_intern_clear(sq_store *s);
+
+/* sqlite_write.c / sqlite_read.c: the ops table's entries */
+int sq_begin_capture(nm_store *st, nm_capture_info *c);
+int sq_end_capture(nm_store *st, int64_t capture_id);
+int sq_write_batch(nm_store *st, const nm_batch *b);
+int sq_write_flows(nm_store *st, int64_t capture_id, const nm_flow_rec *f, size_t n);
+int sq_write_stats(nm_store *st, int64_t capture_id, const nm_stats *stats,
+		   const char *const *proto_names);
+int sq_flush_counts(sq_store *s);
+int sq_captures(nm_store *st, nm_capture_cb cb, void *ctx);
+int sq_capture_get(nm_store *st, int64_t id, nm_capture_row *out);
+int sq_frames(nm_store *st, int64_t capture_id, int64_t after_capture, uint64_t after_number,
+	      unsigned limit, nm_frame_cb cb, void *ctx);
+int sq_frames_latest(nm_store *st, int64_t capture_id, unsigned limit, nm_frame_cb cb, void *ctx);
+int sq_frame_get(nm_store *st, int64_t capture_id, uint64_t number, nm_frame_full *out);
+int sq_totals(nm_store *st, int64_t capture_id, nm_totals *out);
+
+#endif
