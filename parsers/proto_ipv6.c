@@ -1,0 +1,367 @@
+/*
+ * proto_ipv6.c - Internet Protocol version 6 (RFC 8200), its extension
+ * headers (hop-by-hop, routing, fragment, destination options) and the
+ * IPsec headers AH (RFC 4302) and ESP (RFC 4303, header only: the rest is
+ * encrypted).
+ *
+ * Wireshark names each extension header as a protocol of its own
+ * ("ipv6.hopopts" in frame.protocols), so each has a descriptor here; they
+ * are walked in a loop rather than through the handoff table so that a
+ * chain of them cannot recurse.  AH and ESP are IP protocols (IPv4 uses
+ * them too) and go through the table.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "protos.h"
+
+enum {
+	F_VERSION, F_TCLASS, F_DSCP, F_ECN, F_FLOW, F_PLEN, F_NXT, F_HLIM,
+	F_SRC, F_DST, F_ADDR, F_SRC_HOST, F_DST_HOST, F_HOST,
+	F_OPT, F_OPT_TYPE, F_OPT_ACTION, F_OPT_CHANGE, F_OPT_REST, F_OPT_LEN, F_OPT_PAD1, F_OPT_PADN,
+	F_COUNT
+};
+
+#define U8 NM_FT_UINT8
+#define DEC NM_BASE_DEC
+
+static const nm_field fields[] = {
+	[F_VERSION] = {"ipv6.version", "Version", U8, DEC, NULL, 0, NULL},
+	[F_TCLASS] = {"ipv6.tclass", "Traffic Class", NM_FT_UINT32, NM_BASE_HEX, NULL, 0x0ff00000, NULL},
+	[F_DSCP] = {"ipv6.tclass.dscp", "Differentiated Services Codepoint", NM_FT_UINT32, DEC, NULL, 0x0fc00000,
+		    NULL},
+	[F_ECN] = {"ipv6.tclass.ecn", "Explicit Congestion Notification", NM_FT_UINT32, DEC, NULL, 0x00300000, NULL},
+	[F_FLOW] = {"ipv6.flow", "Flow Label", NM_FT_UINT24, NM_BASE_HEX, NULL, 0xfffff, NULL},
+	[F_PLEN] = {"ipv6.plen", "Payload Length", NM_FT_UINT16, DEC, NULL, 0, NULL},
+	[F_NXT] = {"ipv6.nxt", "Next Header", U8, DEC, NULL, 0, NULL},
+	[F_HLIM] = {"ipv6.hlim", "Hop Limit", U8, DEC, NULL, 0, NULL},
+	[F_SRC] = {"ipv6.src", "Source Address", NM_FT_IPv6, NM_BASE_NONE, NULL, 0, "Source IPv6 Address"},
+	[F_DST] = {"ipv6.dst", "Destination Address", NM_FT_IPv6, NM_BASE_NONE, NULL, 0,
+		   "Destination IPv6 Address"},
+	[F_ADDR] = {"ipv6.addr", "Source or Destination Address", NM_FT_IPv6, NM_BASE_NONE, NULL, 0, NULL},
+	[F_SRC_HOST] = {"ipv6.src_host", "Source Host", NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL},
+	[F_DST_HOST] = {"ipv6.dst_host", "Destination Host", NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL},
+	[F_HOST] = {"ipv6.host", "Source or Destination Host", NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL},
+	[F_OPT] = {"ipv6.opt", "IPv6 Option", NM_FT_NONE, NM_BASE_NONE, NULL, 0, "Option"},
+	[F_OPT_TYPE] = {"ipv6.opt.type", "Type", U8, NM_BASE_HEX, NULL, 0, "Option type"},
+	[F_OPT_ACTION] = {"ipv6.opt.type.action", "Action", U8, DEC, NULL, 0xc0, NULL},
+	[F_OPT_CHANGE] = {"ipv6.opt.type.change", "May Change", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0x20, NULL},
+	[F_OPT_REST] = {"ipv6.opt.type.rest", "Low-Order Bits", U8, NM_BASE_HEX, NULL, 0x1f, NULL},
+	[F_OPT_LEN] = {"ipv6.opt.length", "Length", U8, DEC, NULL, 0, "Option length in octets"},
+	[F_OPT_PAD1] = {"ipv6.opt.pad1", "Pad1", NM_FT_NONE, NM_BASE_NONE, NULL, 0, "Pad1 Option"},
+	[F_OPT_PADN] = {"ipv6.opt.padn", "PadN", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, "PadN Option"},
+};
+
+/* Fields of the extension headers: one small table per header protocol. */
+enum { X_NXT, X_LEN, X_LEN_OCT, X_COUNT };
+static const nm_field hop_fields[] = {
+	[X_NXT] = {"ipv6.hopopts.nxt", "Next Header", U8, DEC, NULL, 0, NULL},
+	[X_LEN] = {"ipv6.hopopts.len", "Length", U8, DEC, NULL, 0, NULL},
+	[X_LEN_OCT] = {"ipv6.hopopts.len_oct", "Length", NM_FT_UINT16, DEC, NULL, 0, NULL},
+};
+static const nm_field dst_fields[] = {
+	[X_NXT] = {"ipv6.dstopts.nxt", "Next Header", U8, DEC, NULL, 0, NULL},
+	[X_LEN] = {"ipv6.dstopts.len", "Length", U8, DEC, NULL, 0, NULL},
+	[X_LEN_OCT] = {"ipv6.dstopts.len_oct", "Length", NM_FT_UINT16, DEC, NULL, 0, NULL},
+};
+enum { R_TYPE = X_COUNT, R_SEGLEFT, R_DATA, R_COUNT };
+static const nm_field rt_fields[] = {
+	[X_NXT] = {"ipv6.routing.nxt", "Next Header", U8, DEC, NULL, 0, NULL},
+	[X_LEN] = {"ipv6.routing.len", "Length", U8, DEC, NULL, 0, NULL},
+	[X_LEN_OCT] = {"ipv6.routing.len_oct", "Length", NM_FT_UINT16, DEC, NULL, 0, NULL},
+	[R_TYPE] = {"ipv6.routing.type", "Type", U8, DEC, NULL, 0, NULL},
+	[R_SEGLEFT] = {"ipv6.routing.segleft", "Segments Left", U8, DEC, NULL, 0, NULL},
+	[R_DATA] = {"ipv6.routing.unknown_data", "Type-Specific Data", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
+};
+enum { G_NXT, G_RES, G_OFFSET, G_RESBITS, G_MORE, G_IDENT, G_COUNT };
+static const nm_field frag_fields[] = {
+	[G_NXT] = {"ipv6.fraghdr.nxt", "Next header", U8, DEC, NULL, 0, NULL},
+	[G_RES] = {"ipv6.fraghdr.reserved_octet", "Reserved octet", U8, NM_BASE_HEX, NULL, 0, NULL},
+	[G_OFFSET] = {"ipv6.fraghdr.offset", "Offset", NM_FT_UINT16, DEC, NULL, 0xfff8, NULL},
+	[G_RESBITS] = {"ipv6.fraghdr.reserved_bits", "Reserved bits", NM_FT_UINT16, DEC, NULL, 0x0006, NULL},
+	[G_MORE] = {"ipv6.fraghdr.more", "More Fragments", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0x0001, NULL},
+	[G_IDENT] = {"ipv6.fraghdr.ident", "Identification", NM_FT_UINT32, NM_BASE_HEX, NULL, 0, NULL},
+};
+enum { A_NXT, A_LEN, A_RES, A_SPI, A_SEQ, A_ICV, A_COUNT };
+static const nm_field ah_fields[] = {
+	[A_NXT] = {"ah.next_header", "Next header", U8, DEC, NULL, 0, NULL},
+	[A_LEN] = {"ah.length", "Length", U8, DEC, NULL, 0, NULL},
+	[A_RES] = {"ah.reserved", "Reserved", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
+	[A_SPI] = {"ah.spi", "AH SPI", NM_FT_UINT32, NM_BASE_HEX, NULL, 0, NULL},
+	[A_SEQ] = {"ah.sequence", "AH Sequence", NM_FT_UINT32, DEC, NULL, 0, NULL},
+	[A_ICV] = {"ah.icv", "AH ICV", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
+};
+enum { E_SPI, E_SEQ, E_COUNT };
+static const nm_field esp_fields[] = {
+	[E_SPI] = {"esp.spi", "ESP SPI", NM_FT_UINT32, NM_BASE_HEX_DEC, NULL, 0, NULL},
+	[E_SEQ] = {"esp.sequence", "ESP Sequence", NM_FT_UINT32, DEC, NULL, 0, NULL},
+};
+
+/* Extension headers are walked in a loop, not called through nm_call. */
+static int dissect_none(nm_packet *pk, nm_cursor *c, int parent)
+{
+	(void)pk, (void)c, (void)parent;
+	return NM_OK;
+}
+
+nm_protocol nm_proto_ipv6_hopopts = {
+	"ipv6.hopopts", "IPv6", "IPv6 Hop-by-Hop Option", hop_fields, X_COUNT, dissect_none, NULL, 0,
+};
+nm_protocol nm_proto_ipv6_routing = {
+	"ipv6.routing", "IPv6", "Routing Header for IPv6", rt_fields, R_COUNT, dissect_none, NULL, 0,
+};
+nm_protocol nm_proto_ipv6_fraghdr = {
+	"ipv6.fraghdr", "IPv6", "Fragment Header for IPv6", frag_fields, G_COUNT, dissect_none, NULL, 0,
+};
+nm_protocol nm_proto_ipv6_dstopts = {
+	"ipv6.dstopts", "IPv6", "Destination Options for IPv6", dst_fields, X_COUNT, dissect_none, NULL, 0,
+};
+
+/* Record an extension header as present (frame.protocols, statistics). */
+static int push_ext(nm_packet *pk, const nm_protocol *p, uint32_t at, uint32_t len)
+{
+	nm_path_push(pk, p->name);
+	if (pk->nprotos < sizeof pk->proto_ids / sizeof pk->proto_ids[0])
+		pk->proto_ids[pk->nprotos++] = (uint16_t)p->id;
+	return nm_add_proto(pk, -1, p, at, len);
+}
+
+/* The TLV options of hop-by-hop and destination options headers. */
+static void add_options(nm_packet *pk, int t, nm_cursor *o)
+{
+	while (nm_cur_left(o) > 0) {
+		uint32_t at = o->pos;
+		uint8_t type = nm_cur_u8(o);
+		if (type == 0) {
+			int n = nm_add_text(pk, t, at, 1, "Pad1");
+			nm_add_uint(pk, n, &fields[F_OPT_TYPE], at, 1, type);
+			continue;
+		}
+		uint8_t len = nm_cur_u8(o);
+		const uint8_t *v = nm_cur_take(o, len);
+		int n = nm_add_text(pk, t, at, 2u + (v ? len : 0u), "IPv6 Option (type 0x%02x)", type);
+		int ty = nm_add_uint(pk, n, &fields[F_OPT_TYPE], at, 1, type);
+		nm_add_uint(pk, ty, &fields[F_OPT_ACTION], at, 1, type);
+		nm_add_bool(pk, ty, &fields[F_OPT_CHANGE], at, 1, type);
+		nm_add_uint(pk, ty, &fields[F_OPT_REST], at, 1, type);
+		if (o->err)
+			return;
+		nm_add_uint(pk, n, &fields[F_OPT_LEN], at + 1, 1, len);
+		if (type == 1)
+			nm_add_bytes(pk, n, &fields[F_OPT_PADN], at + 2, len, v);
+	}
+}
+
+typedef struct ext_state {
+	uint8_t nxt;    /* next header after this one */
+	bool fragment;  /* a non-first or non-last fragment: stop here */
+	char info[96];
+} ext_state;
+
+static void add_len(nm_packet *pk, int t, const nm_field *f, uint32_t at, uint8_t nxt, uint8_t len)
+{
+	nm_add_uint(pk, t, &f[X_NXT], at, 1, nxt);
+	nm_add_uint(pk, t, &f[X_LEN], at + 1, 1, len);
+	nm_add_uint(pk, t, &f[X_LEN_OCT], at + 1, 1, (len + 1u) * 8u);
+}
+
+static int ext_fragment(nm_packet *pk, nm_cursor *c, ext_state *st)
+{
+	uint32_t at = c->pos;
+	uint8_t nxt = nm_cur_u8(c), res = nm_cur_u8(c);
+	uint16_t word = nm_cur_be16(c);
+	uint32_t ident = nm_cur_be32(c);
+	int t = push_ext(pk, &nm_proto_ipv6_fraghdr, at, 8);
+	if (c->err)
+		return NM_TRUNCATED;
+	nm_add_uint(pk, t, &frag_fields[G_NXT], at, 1, nxt);
+	nm_add_uint(pk, t, &frag_fields[G_RES], at + 1, 1, res);
+	nm_add_uint(pk, t, &frag_fields[G_OFFSET], at + 2, 2, word);
+	nm_add_uint(pk, t, &frag_fields[G_RESBITS], at + 2, 2, word);
+	nm_add_bool(pk, t, &frag_fields[G_MORE], at + 2, 2, word);
+	nm_add_uint(pk, t, &frag_fields[G_IDENT], at + 4, 4, ident);
+	st->nxt = nxt;
+	if ((word & 0xfff8) || (word & 1)) {
+		st->fragment = true;
+		snprintf(st->info, sizeof st->info, "IPv6 fragment (off=%u more=%c ident=0x%08x nxt=%u)", word & 0xfff8u,
+			 word & 1 ? 'y' : 'n', ident, nxt);
+	}
+	return NM_OK;
+}
+
+/* Hop-by-hop, destination options and routing: a length in 8-octet units. */
+static int ext_generic(nm_packet *pk, nm_cursor *c, uint8_t kind, ext_state *st)
+{
+	uint32_t at = c->pos;
+	bool ok;
+	uint8_t len = nm_cur_peek(c, 1, &ok);
+	uint32_t total = ((uint32_t)len + 1u) * 8u;
+	const nm_protocol *p = kind == 0 ? &nm_proto_ipv6_hopopts
+			       : kind == 60 ? &nm_proto_ipv6_dstopts : &nm_proto_ipv6_routing;
+	int t = push_ext(pk, p, at, ok && nm_cur_has(c, total) ? total : nm_cur_left(c));
+	if (!ok || !nm_cur_has(c, total))
+		return NM_TRUNCATED;
+	nm_cursor h = nm_cur_sub(c, total);
+	st->nxt = nm_cur_u8(&h);
+	nm_cur_skip(&h, 1);
+	add_len(pk, t, p->fields, at, st->nxt, len);
+	if (kind != 43) {
+		add_options(pk, t, &h);
+		return NM_OK;
+	}
+	uint8_t type = nm_cur_u8(&h), segleft = nm_cur_u8(&h);
+	nm_add_uint(pk, t, &rt_fields[R_TYPE], at + 2, 1, type);
+	nm_add_uint(pk, t, &rt_fields[R_SEGLEFT], at + 3, 1, segleft);
+	return NM_OK;
+}
+
+static int dissect_ext_chain(nm_packet *pk, nm_cursor *c, uint8_t nxt)
+{
+	ext_state st = {nxt, false, ""};
+	for (int n = 0; n < 16; n++) {
+		int r;
+		if (st.nxt == 0 || st.nxt == 43 || st.nxt == 60)
+			r = ext_generic(pk, c, st.nxt, &st);
+		else if (st.nxt == 44)
+			r = ext_fragment(pk, c, &st);
+		else
+			break;
+		if (r != NM_OK)
+			return r;
+		if (st.fragment) {
+			nm_set_info(pk, "%s", st.info);
+			return nm_call_data(pk, c, -1);
+		}
+	}
+	pk->ip_plen = nm_cur_left(c) + (pk->wirelen > pk->caplen && c->end == pk->caplen ? pk->wirelen - pk->caplen : 0);
+	if (st.nxt == 59) {
+		nm_set_info(pk, "IPv6 no next header");
+		return nm_call_data(pk, c, -1);
+	}
+	pk->flow.proto = st.nxt;
+	return nm_ip_handoff(pk, c, st.nxt);
+}
+
+static void add_addr(nm_packet *pk, int t, int f, int host, uint32_t off, const uint8_t *a)
+{
+	char s[48];
+	nm_fmt_ipv6(s, sizeof s, a);
+	nm_add_ipv6(pk, t, &fields[f], off, a);
+	nm_hide(pk, nm_add_ipv6(pk, t, &fields[F_ADDR], off, a));
+	nm_hide(pk, nm_add_string(pk, t, &fields[host], off, 16, s));
+	nm_hide(pk, nm_add_string(pk, t, &fields[F_HOST], off, 16, s));
+}
+
+static void set_summary(nm_packet *pk, const uint8_t *src, const uint8_t *dst, uint8_t nxt)
+{
+	char s[48], d[48];
+	nm_fmt_ipv6(s, sizeof s, src);
+	nm_fmt_ipv6(d, sizeof d, dst);
+	nm_set_src_dst(pk, s, d);
+	memset(&pk->flow, 0, sizeof pk->flow);
+	pk->flow.family = 6;
+	pk->flow.proto = nxt;
+	memcpy(pk->flow.src, src, 16);
+	memcpy(pk->flow.dst, dst, 16);
+}
+
+static int dissect_ipv6(nm_packet *pk, nm_cursor *c, int parent)
+{
+	(void)parent;
+	uint32_t s = c->pos;
+	uint32_t w = nm_cur_be32(c);
+	uint16_t plen = nm_cur_be16(c);
+	uint8_t nxt = nm_cur_u8(c), hlim = nm_cur_u8(c);
+	const uint8_t *src = nm_cur_take(c, 16), *dst = nm_cur_take(c, 16);
+	int t = nm_add_proto(pk, -1, &nm_proto_ipv6, s, c->err ? nm_cur_left(c) : 40);
+	if (c->err)
+		return NM_TRUNCATED;
+	nm_add_uint(pk, t, &fields[F_VERSION], s, 1, w >> 28);
+	if (w >> 28 != 6) {
+		nm_set_info(pk, "Bogus IPv6 version (%u, must be 6)", w >> 28);
+		return NM_MALFORMED;
+	}
+	int tc = nm_add_uint(pk, t, &fields[F_TCLASS], s, 4, w);
+	nm_add_uint(pk, tc, &fields[F_DSCP], s, 4, w);
+	nm_add_uint(pk, tc, &fields[F_ECN], s, 4, w);
+	nm_add_uint(pk, t, &fields[F_FLOW], s + 1, 3, w);
+	nm_add_uint(pk, t, &fields[F_PLEN], s + 4, 2, plen);
+	nm_add_uint(pk, t, &fields[F_NXT], s + 6, 1, nxt);
+	nm_add_uint(pk, t, &fields[F_HLIM], s + 7, 1, hlim);
+	add_addr(pk, t, F_SRC, F_SRC_HOST, s + 8, src);
+	add_addr(pk, t, F_DST, F_DST_HOST, s + 24, dst);
+	set_summary(pk, src, dst, nxt);
+	pk->ip_ttl = hlim;
+	/* Payload length 0 with a hop-by-hop header is a jumbogram (RFC 2675):
+	 * the frame holds the payload. */
+	nm_cursor pl = nm_cur_sub(c, plen == 0 && nxt == 0 ? nm_cur_left(c) : plen);
+	return dissect_ext_chain(pk, &pl, nxt);
+}
+
+static void init_ipv6(void)
+{
+	nm_handoff_add(NM_TAB_ETHERTYPE, 0x86dd, &nm_proto_ipv6);
+}
+
+nm_protocol nm_proto_ipv6 = {
+	"ipv6", "IPv6", "Internet Protocol Version 6", fields, F_COUNT, dissect_ipv6, init_ipv6, 0,
+};
+
+/* ---- AH and ESP ---- */
+
+static int dissect_ah(nm_packet *pk, nm_cursor *c, int parent)
+{
+	(void)parent;
+	uint32_t s = c->pos;
+	uint8_t nxt = nm_cur_u8(c), len = nm_cur_u8(c);
+	const uint8_t *res = nm_cur_take(c, 2);
+	uint32_t spi = nm_cur_be32(c), seq = nm_cur_be32(c);
+	uint32_t total = ((uint32_t)len + 2u) * 4u;
+	int t = nm_add_proto(pk, -1, &nm_proto_ah, s, c->err ? nm_cur_left(c) : total);
+	if (c->err)
+		return NM_TRUNCATED;
+	nm_add_uint(pk, t, &ah_fields[A_NXT], s, 1, nxt);
+	nm_add_uint(pk, t, &ah_fields[A_LEN], s + 1, 1, len);
+	nm_add_bytes(pk, t, &ah_fields[A_RES], s + 2, 2, res);
+	nm_add_uint(pk, t, &ah_fields[A_SPI], s + 4, 4, spi);
+	nm_add_uint(pk, t, &ah_fields[A_SEQ], s + 8, 4, seq);
+	if (total < 12)
+		return NM_MALFORMED;
+	const uint8_t *icv = nm_cur_take(c, total - 12);
+	if (!icv)
+		return NM_TRUNCATED;
+	nm_add_bytes(pk, t, &ah_fields[A_ICV], s + 12, total - 12, icv);
+	nm_set_info(pk, "AH (SPI=0x%08x)", spi);
+	pk->flow.proto = nxt;
+	if (pk->ip_plen >= total)
+		pk->ip_plen -= total;
+	return nm_ip_handoff(pk, c, nxt);
+}
+
+static int dissect_esp(nm_packet *pk, nm_cursor *c, int parent)
+{
+	(void)parent;
+	uint32_t s = c->pos;
+	uint32_t spi = nm_cur_be32(c), seq = nm_cur_be32(c);
+	int t = nm_add_proto(pk, -1, &nm_proto_esp, s, nm_cur_left(c) + (c->pos - s));
+	if (c->err)
+		return NM_TRUNCATED;
+	nm_add_uint(pk, t, &esp_fields[E_SPI], s, 4, spi);
+	nm_add_uint(pk, t, &esp_fields[E_SEQ], s + 4, 4, seq);
+	nm_set_info(pk, "ESP (SPI=0x%08x)", spi);
+	nm_cur_skip(c, nm_cur_left(c)); /* encrypted: not ours to read */
+	return NM_OK;
+}
+
+static void init_ipsec(void)
+{
+	nm_handoff_add(NM_TAB_IP_PROTO, 50, &nm_proto_esp);
+	nm_handoff_add(NM_TAB_IP_PROTO, 51, &nm_proto_ah);
+}
+
+nm_protocol nm_proto_ah = {
+	"ah", "AH", "Authentication Header", ah_fields, A_COUNT, dissect_ah, init_ipsec, 0,
+};
+nm_protocol nm_proto_esp = {
+	"esp", "ESP", "Encapsulating Security Payload", esp_fields, E_COUNT, dissect_esp, NULL, 0,
+};

@@ -1,0 +1,84 @@
+/*
+ * proto_udp.c - User Datagram Protocol (RFC 768).
+ *
+ * udp.length bounds the payload (the rest is IP-level slack); a length
+ * below the header size, or above what the IP layer announced, makes the
+ * datagram malformed and its payload is not interpreted.
+ */
+#include "protos.h"
+
+enum {
+	F_SRCPORT,
+	F_DSTPORT,
+	F_PORT,
+	F_LENGTH,
+	F_CHECKSUM,
+	F_PAYLOAD,
+	F_COUNT
+};
+
+static const nm_field fields[] = {
+	[F_SRCPORT] = {"udp.srcport", "Source Port", NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL},
+	[F_DSTPORT] = {"udp.dstport", "Destination Port", NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL},
+	[F_PORT] = {"udp.port", "Source or Destination Port", NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL},
+	[F_LENGTH] = {"udp.length", "Length", NM_FT_UINT16, NM_BASE_DEC, NULL, 0,
+		      "Length in octets including this header and the data"},
+	[F_CHECKSUM] = {"udp.checksum", "Checksum", NM_FT_UINT16, NM_BASE_HEX, NULL, 0, NULL},
+	[F_PAYLOAD] = {"udp.payload", "Payload", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
+};
+
+int nm_port_handoff(nm_table tab, uint16_t sport, uint16_t dport, nm_packet *pk, nm_cursor *c)
+{
+	uint16_t lo = sport < dport ? sport : dport, hi = sport < dport ? dport : sport;
+	int r = NM_OK;
+	if (nm_call_table(tab, lo, pk, c, -1, &r))
+		return r;
+	if (hi != lo && nm_call_table(tab, hi, pk, c, -1, &r))
+		return r;
+	return nm_call_data(pk, c, -1);
+}
+
+static int dissect_udp(nm_packet *pk, nm_cursor *c, int parent)
+{
+	(void)parent;
+	uint32_t s = c->pos;
+	uint16_t sport = nm_cur_be16(c);
+	uint16_t dport = nm_cur_be16(c);
+	uint16_t len = nm_cur_be16(c);
+	uint16_t sum = nm_cur_be16(c);
+	int t = nm_add_proto(pk, -1, &nm_proto_udp, s, c->err ? nm_cur_left(c) : 8);
+	if (c->err)
+		return NM_TRUNCATED;
+	nm_add_uint(pk, t, &fields[F_SRCPORT], s, 2, sport);
+	nm_add_uint(pk, t, &fields[F_DSTPORT], s + 2, 2, dport);
+	nm_hide(pk, nm_add_uint(pk, t, &fields[F_PORT], s, 2, sport));
+	nm_hide(pk, nm_add_uint(pk, t, &fields[F_PORT], s + 2, 2, dport));
+	nm_add_uint(pk, t, &fields[F_LENGTH], s + 4, 2, len);
+	nm_add_uint(pk, t, &fields[F_CHECKSUM], s + 6, 2, sum);
+	pk->flow.sport = sport;
+	pk->flow.dport = dport;
+	/* Length 0 is an IPv6 jumbogram's: the IP layer gives the length. */
+	uint32_t ulen = len == 0 && pk->flow.family == 6 ? pk->ip_plen : len;
+	nm_set_info(pk, "%u → %u Len=%u", sport, dport, ulen >= 8 ? ulen - 8 : 0);
+	if (ulen < 8) {
+		nm_add_text(pk, t, s + 4, 2, "[Bad length value %u < 8]", ulen);
+		return NM_MALFORMED;
+	}
+	if (pk->ip_plen && ulen > pk->ip_plen) {
+		nm_add_text(pk, t, s + 4, 2, "[Bad length value %u > IP payload length]", ulen);
+		return NM_MALFORMED;
+	}
+	nm_cursor pl = nm_cur_sub(c, ulen - 8);
+	if (nm_cur_left(&pl))
+		nm_add_bytes(pk, t, &fields[F_PAYLOAD], pl.pos, nm_cur_left(&pl), pk->data + pl.pos);
+	return nm_port_handoff(NM_TAB_UDP_PORT, sport, dport, pk, &pl);
+}
+
+static void init_udp(void)
+{
+	nm_handoff_add(NM_TAB_IP_PROTO, 17, &nm_proto_udp);
+}
+
+nm_protocol nm_proto_udp = {
+	"udp", "UDP", "User Datagram Protocol", fields, F_COUNT, dissect_udp, init_udp, 0,
+};
