@@ -12,6 +12,7 @@ Exit status: 0 pass, 1 fail, 77 skip (Automake).
 """
 
 import argparse
+import datetime
 import http.client
 import json
 import os
@@ -132,6 +133,12 @@ def tshark(pcap, args):
 def epoch_to_ns(s):
     sec, _, frac = s.partition(".")
     return int(sec) * 10**9 + int((frac + "000000000")[:9])
+
+
+def rfc3339(ns):
+    sec, frac = divmod(ns, 10**9)
+    t = datetime.datetime.fromtimestamp(sec, datetime.timezone.utc)
+    return t.strftime("%Y-%m-%dT%H:%M:%S") + ".%09dZ" % frac
 
 
 # ---- daemon ----
@@ -262,6 +269,7 @@ def check_frames(api, pcap, capture, count):
     got = [(f["ts"], f["len"], f["caplen"]) for f in frames]
     check(got == want[:len(got)], "frame ts (exact ns), len, caplen equal tshark's")
     check(all(RFC3339.match(f["time"]) for f in frames), "every frame time is RFC 3339 with 9 digits")
+    check(all(f["time"] == rfc3339(f["ts"]) for f in frames), "every frame time is its ts in UTC")
     latest = api.ok("/api/v1/frames?capture=%d&order=desc&limit=5" % capture)
     check(latest is not None and [f["number"] for f in latest["frames"]] == list(range(count, max(count - 5, 0), -1))
           and latest["next_cursor"] is None, "order=desc gives the newest frames first")
