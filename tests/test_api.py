@@ -399,6 +399,16 @@ def check_static(api):
         check(st in (400, 403, 404) and b"root:" not in body, "GET %s is refused (got %d)" % (path.decode(), st))
 
 
+def check_port_in_use(netmond, port, tmp):
+    try:
+        r = subprocess.run([os.path.abspath(netmond), "--db", os.path.join(tmp, "test.db"), "--listen",
+                            "127.0.0.1:%d" % port], capture_output=True, text=True, timeout=20)
+        check(r.returncode != 0 and "in use" in r.stderr,
+              "a second netmond on the same port fails clearly (%d: %s)" % (r.returncode, r.stderr.strip()))
+    except subprocess.TimeoutExpired:
+        check(False, "a second netmond on the same port fails instead of running")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--netmond", required=True)
@@ -430,6 +440,7 @@ def main():
             check_stats_protocols(api, capture, count)
             check_errors(api, capture)
         check_static(api)
+        check_port_in_use(a.netmond, api.port, tmp)
         check(proc.poll() is None, "netmond is still running after all requests")
     finally:
         if proc.poll() is None:
