@@ -4,7 +4,7 @@
 // instant.  Which subtrees are open is remembered by field name across
 // frames, as Wireshark does: open "ip" once and it stays open.
 
-import { h } from './format.js';
+import { h, scrollWithin } from './format.js';
 
 export class DetailTree {
 	constructor({ root, onSelect }) {
@@ -116,7 +116,7 @@ export class DetailTree {
 				this.toggle(p);
 		}
 		this.choose(best);
-		best.firstElementChild.scrollIntoView({ block: 'nearest' });
+		scrollWithin(this.root, best.firstElementChild, false);
 	}
 
 	// Left/Right close/open the selected node; Up/Down are the frame list's.

@@ -71,3 +71,19 @@ export function h(tag, attrs, ...children) {
 	}
 	return el;
 }
+
+// Bring `el` into view inside `scroller` only.  Element.scrollIntoView
+// would also scroll the page, which on a phone (where the page scrolls)
+// jumps away from the pane the user is working in.
+// `inset` is what a sticky header covers at the top.
+export function scrollWithin(scroller, el, center, inset = 0) {
+	const s = scroller.getBoundingClientRect();
+	const r = el.getBoundingClientRect();
+	const top = s.top + inset;
+	if (center)
+		scroller.scrollTop += r.top - top - (s.bottom - top - r.height) / 2;
+	else if (r.top < top)
+		scroller.scrollTop -= top - r.top;
+	else if (r.bottom > s.bottom)
+		scroller.scrollTop += r.bottom - s.bottom;
+}

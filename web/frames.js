@@ -4,7 +4,7 @@
 // scrolled to the bottom (like Wireshark's auto-scroll), and otherwise keeps
 // the row the user was looking at in place.
 
-import { fmtRelTime, h, protoClass } from './format.js';
+import { fmtRelTime, h, protoClass, scrollWithin } from './format.js';
 
 export class FrameList {
 	constructor({ body, scroller, empty, onSelect }) {
@@ -15,6 +15,7 @@ export class FrameList {
 		this.frames = [];
 		this.signature = '';
 		this.selected = null;
+		this.revealPending = false;
 		body.addEventListener('click', (e) => {
 			const tr = e.target.closest('tr[data-number]');
 			if (tr)
@@ -27,13 +28,17 @@ export class FrameList {
 		const sig = frames.map((f) => `${f.capture}/${f.number}`).join(',') + `@${firstTime}`;
 		if (sig === this.signature)
 			return;
-		const anchor = follow && this.atBottom() ? 'bottom' : this.anchor();
+		const anchor = follow && this.atBottom() && !this.revealPending ? 'bottom' : this.anchor();
 		this.frames = frames;
 		this.signature = sig;
 		this.body.replaceChildren(...frames.map((f) => this.row(f, firstTime)));
 		this.empty.hidden = frames.length > 0;
 		this.restore(anchor);
 		this.mark();
+		if (this.revealPending && this.rowOf(this.selected)) {
+			this.revealPending = false;
+			scrollWithin(this.scroller, this.rowOf(this.selected), true, this.headHeight());
+		}
 	}
 
 	row(f, firstTime) {
@@ -50,6 +55,11 @@ export class FrameList {
 		h('td', { class: 'c-proto' }, f.protocol),
 		h('td', { class: 'c-len' }, f.len),
 		h('td', { class: 'c-info', title: f.info }, f.info));
+	}
+
+	headHeight() {
+		const head = this.body.parentElement.tHead;
+		return head ? head.offsetHeight : 0;
 	}
 
 	atBottom() {
@@ -97,7 +107,9 @@ export class FrameList {
 		this.mark();
 		const tr = this.rowOf(number);
 		if (tr && notify)
-			tr.scrollIntoView({ block: 'nearest' });
+			scrollWithin(this.scroller, tr, false, this.headHeight());
+		else if (!tr)
+			this.revealPending = number != null; // a shared link: show it once listed
 		if (notify)
 			this.onSelect(number);
 	}

@@ -2,7 +2,7 @@
 // (8 on a phone).  highlight(offset, length) marks a field's bytes in both
 // columns, as selecting a tree node does in Network Monitor.
 
-import { h } from './format.js';
+import { h, scrollWithin } from './format.js';
 
 const narrow = window.matchMedia('(max-width: 640px)');
 
@@ -92,6 +92,6 @@ export class HexView {
 		}
 		this.status.textContent = `offset ${offset} (0x${offset.toString(16)}), ${length} byte${length === 1 ? '' : 's'}`;
 		if (first)
-			first.scrollIntoView({ block: 'nearest' });
+			scrollWithin(this.root, first, false);
 	}
 }
