@@ -100,10 +100,11 @@ int main(int argc, char **argv)
 	size_t per_batch = argc > 3 ? strtoul(argv[3], NULL, 10) : 1024;
 	if (argc > 4)
 		max_caplen = (uint32_t)strtoul(argv[4], NULL, 10);
-	char err[512], wal[4096], shm[4096];
+	char err[512], wal[4096], shm[4096], data[4096];
 	snprintf(wal, sizeof wal, "%s-wal", path);
 	snprintf(shm, sizeof shm, "%s-shm", path);
-	unlink(path), unlink(wal), unlink(shm);
+	snprintf(data, sizeof data, "%s-frames", path);
+	unlink(path), unlink(wal), unlink(shm), unlink(data);
 
 	uint8_t *pool = malloc((1u << 20) + 2048);
 	for (size_t i = 0; i < (1u << 20) + 2048; i++)
@@ -136,14 +137,16 @@ int main(int argc, char **argv)
 	}
 	double t = now_s();
 	check(s, nm_store_end_capture(s, ci.id));
-	nm_store_close(s);
 	in_store += now_s() - t;
 	double all = now_s() - t0;
+	t = now_s();
+	nm_store_close(s); /* final checkpoint and fdatasync */
+	double closing = now_s() - t;
 
 	printf("frames %llu (%.0f MB payload), batch %zu: writer %.0f rows/s (%.2f s in store),"
-	       " end to end %.0f rows/s; db %.1f MB + wal %.1f MB\n",
+	       " with generation %.0f rows/s, close (sync) %.2f s; db %.1f MB, frames file %.1f MB\n",
 	       (unsigned long long)total, bytes / 1e6, per_batch, total / in_store, in_store,
-	       total / all, file_size(path) / 1e6, file_size(wal) / 1e6);
+	       total / all, closing, file_size(path) / 1e6, file_size(data) / 1e6);
 	nm_batch_free(b);
 	free(pool);
 	return 0;

@@ -24,12 +24,12 @@ const char *const sq_migrations[] = {
 	" flags INTEGER NOT NULL, flow_id INTEGER NOT NULL, protocol INTEGER,"
 	" protocols INTEGER, src TEXT, dst TEXT, info TEXT,"
 	" PRIMARY KEY(capture_id, number)) WITHOUT ROWID;"
-	/* offsets: count + 1 little-endian uint32 offsets into data */
+	/* a chunk's bytes lie at [file_offset, +length) of the <db>-frames file;
+	 * offsets: count + 1 little-endian uint32 offsets into them */
 	"CREATE TABLE frame_data("
-	" id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL,"
-	" first_number INTEGER NOT NULL, count INTEGER NOT NULL,"
-	" offsets BLOB NOT NULL, data BLOB NOT NULL,"
-	" UNIQUE(capture_id, first_number));"
+	" capture_id INTEGER NOT NULL, first_number INTEGER NOT NULL,"
+	" count INTEGER NOT NULL, file_offset INTEGER NOT NULL, length INTEGER NOT NULL,"
+	" offsets BLOB NOT NULL, PRIMARY KEY(capture_id, first_number)) WITHOUT ROWID;"
 	"CREATE TABLE flows("
 	" capture_id INTEGER NOT NULL, id INTEGER NOT NULL, family INTEGER NOT NULL,"
 	" proto INTEGER NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL,"
@@ -82,8 +82,9 @@ const char *const sq_sql[SQ_NSTMT] = {
 	[SQ_FRAME_INS] = "INSERT INTO frames(capture_id, number, ts_ns, len, caplen, iface, flags,"
 			 " flow_id, protocol, protocols, src, dst, info)"
 			 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-	[SQ_CHUNK_INS] = "INSERT INTO frame_data(capture_id, first_number, count, offsets, data)"
-			 " VALUES(?1, ?2, ?3, ?4, ?5)",
+	[SQ_CHUNK_INS] = "INSERT INTO frame_data(capture_id, first_number, count, file_offset,"
+			 " length, offsets) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+	[SQ_DATA_END] = "SELECT coalesce(max(file_offset + length), 0) FROM frame_data",
 	[SQ_FLOW_UPSERT] =
 		"INSERT INTO flows(capture_id, id, family, proto, src, dst, sport, dport, first_ns,"
 		" last_ns, frames_ab, bytes_ab, frames_ba, bytes_ba, state)"
@@ -115,7 +116,7 @@ const char *const sq_sql[SQ_NSTMT] = {
 	[SQ_FRAME_GET] = "SELECT " FRAME_COLS ", c.linktype, c.first_ns" FRAME_FROM
 			 "LEFT JOIN captures c ON c.id = f.capture_id"
 			 " WHERE f.capture_id = ?1 AND f.number = ?2",
-	[SQ_CHUNK_FIND] = "SELECT id, first_number, count, offsets FROM frame_data"
+	[SQ_CHUNK_FIND] = "SELECT file_offset, first_number, count, offsets FROM frame_data"
 			  " WHERE capture_id = ?1 AND first_number <= ?2"
 			  " ORDER BY first_number DESC LIMIT 1",
 	/* captures without a stats snapshot count what was stored */

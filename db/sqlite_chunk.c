@@ -1,6 +1,6 @@
 /*
- * sqlite_chunk.c - packs the bytes of consecutive frames into one
- * frame_data row: one BLOB insert per chunk instead of one per frame.
+ * sqlite_chunk.c - packs the bytes of consecutive frames into one chunk:
+ * one append to the frames file and one frame_data row per chunk.
  *
  * A chunk holds frames first_number .. first_number + count - 1 of one
  * capture, with no gaps; a gap, another capture, a full chunk or a commit
@@ -30,19 +30,21 @@ static void put_le32(uint8_t *p, uint32_t v)
 int sq_chunk_write(sq_store *s)
 {
 	sq_chunk *c = &s->chunk;
+	uint64_t at;
 	if (!c->count)
 		return 0;
 	uint8_t offs[4 * (SQ_CHUNK_FRAMES + 1)];
 	for (uint32_t i = 0; i <= c->count; i++)
 		put_le32(offs + 4 * i, c->offsets[i]);
 	sqlite3_stmt *st = sq_stmt(s, SQ_CHUNK_INS);
-	if (!st)
+	if (!st || sq_data_append(s, c->data, c->len, &at))
 		return -1;
 	sqlite3_bind_int64(st, 1, c->capture_id);
 	sqlite3_bind_int64(st, 2, (int64_t)c->first_number);
 	sqlite3_bind_int(st, 3, (int)c->count);
-	sqlite3_bind_blob(st, 4, offs, (int)(4 * (c->count + 1)), SQLITE_STATIC);
-	sqlite3_bind_blob64(st, 5, c->data ? (const void *)c->data : "", c->len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (int64_t)at);
+	sqlite3_bind_int64(st, 5, (int64_t)c->len);
+	sqlite3_bind_blob(st, 6, offs, (int)(4 * (c->count + 1)), SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	c->count = 0;

@@ -5,9 +5,11 @@
  *  - frames: one small row per frame, WITHOUT ROWID keyed (capture_id,
  *    number); keys grow with time so inserts append and no secondary index
  *    is needed.  Protocol strings are interned in `strings`.
- *  - frame_data: the raw bytes, packed per chunk of up to SQ_CHUNK_FRAMES
- *    consecutive frames / SQ_CHUNK_BYTES bytes, one BLOB per chunk plus an
- *    offsets BLOB, because a BLOB per frame row halves the insert rate.
+ *  - frame_data: one row per chunk of up to SQ_CHUNK_FRAMES consecutive
+ *    frames / SQ_CHUNK_BYTES bytes, pointing into the append-only file
+ *    "<db>-frames" that holds the raw bytes.  Bytes kept in SQLite BLOBs
+ *    are written twice (WAL, then checkpoint) and the disk is the limit:
+ *    measured 113k frames/s with BLOB chunks vs 271k/s with the file.
  */
 #ifndef NETMON_SQLITE_INT_H
 #define NETMON_SQLITE_INT_H
@@ -39,6 +41,7 @@ enum sq_stmt_id {
 	SQ_STRING_INS,
 	SQ_FRAME_INS,
 	SQ_CHUNK_INS,
+	SQ_DATA_END,
 	SQ_FLOW_UPSERT,
 	SQ_STATS_UPSERT,
 	SQ_PROTO_UPSERT,
@@ -92,6 +95,9 @@ typedef struct sq_store {
 	sq_intern_slot intern[SQ_INTERN_SLOTS];
 	size_t interned;
 	sq_counts counts;
+	int data_fd;	     /* <db>-frames, -1 until needed */
+	char *data_path;
+	uint64_t data_end; /* where the writer appends next */
 	int64_t *str_ids; /* per-batch protocol / protocols ids */
 	size_t str_ids_cap;
 } sq_store;
@@ -111,6 +117,12 @@ int sq_migrate(sqlite3 *db, bool readonly, char *err, size_t errlen);
 int sq_chunk_append(sq_store *s, int64_t capture_id, const nm_frame_rec *f);
 int sq_chunk_write(sq_store *s);
 void sq_chunk_free(sq_chunk *c);
+
+/* sqlite_datafile.c */
+int sq_data_open(sq_store *s, const char *db_path, bool readonly);
+void sq_data_close(sq_store *s);
+int sq_data_append(sq_store *s, const void *buf, size_t len, uint64_t *offset);
+int sq_data_read(sq_store *s, uint64_t offset, void *buf, size_t len);
 
 /* sqlite_intern.c */
 int sq_intern(sq_store *s, const char *text, int64_t *id);

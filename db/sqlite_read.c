@@ -127,8 +127,8 @@ static uint32_t le32(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* Where frame `number` lies in its chunk: the chunk's rowid and byte range. */
-static int find_slice(sq_store *s, int64_t cap, uint64_t number, int64_t *rowid, uint32_t *off,
+/* Where frame `number` lies: the chunk's file offset and the byte range in it. */
+static int find_slice(sq_store *s, int64_t cap, uint64_t number, int64_t *base, uint32_t *off,
 		      uint32_t *end)
 {
 	sqlite3_stmt *q = sq_stmt(s, SQ_CHUNK_FIND);
@@ -144,7 +144,7 @@ static int find_slice(sq_store *s, int64_t cap, uint64_t number, int64_t *rowid,
 		size_t size = (size_t)sqlite3_column_bytes(q, 3);
 		ok = idx < count && size >= 4 * (count + 1);
 		if (ok) {
-			*rowid = sqlite3_column_int64(q, 0);
+			*base = sqlite3_column_int64(q, 0);
 			*off = le32(offs + 4 * idx);
 			*end = le32(offs + 4 * idx + 4);
 			ok = *end >= *off;
@@ -157,12 +157,11 @@ static int find_slice(sq_store *s, int64_t cap, uint64_t number, int64_t *rowid,
 				      (unsigned long long)number);
 }
 
-/* Reads only the frame's slice of the chunk BLOB, not the whole chunk. */
 static int read_bytes(sq_store *s, int64_t cap, nm_frame_full *out)
 {
-	int64_t rowid = 0;
+	int64_t base = 0;
 	uint32_t off = 0, end = 0;
-	if (find_slice(s, cap, out->row.number, &rowid, &off, &end))
+	if (find_slice(s, cap, out->row.number, &base, &off, &end))
 		return -1;
 	if (end - off != out->row.caplen)
 		return nm_store_fail(&s->base, "frame %llu: stored bytes do not match caplen",
@@ -170,12 +169,7 @@ static int read_bytes(sq_store *s, int64_t cap, nm_frame_full *out)
 	out->bytes = malloc((size_t)out->row.caplen + 1);
 	if (!out->bytes)
 		return nm_store_fail(&s->base, "out of memory");
-	sqlite3_blob *blob;
-	if (sqlite3_blob_open(s->db, "main", "frame_data", "data", rowid, 0, &blob) != SQLITE_OK)
-		return sq_fail_db(s, "opening frame bytes");
-	int rc = sqlite3_blob_read(blob, out->bytes, (int)(end - off), (int)off);
-	sqlite3_blob_close(blob);
-	return rc == SQLITE_OK ? 0 : sq_fail_db(s, "reading frame bytes");
+	return sq_data_read(s, (uint64_t)base + off, out->bytes, out->row.caplen);
 }
 
 int sq_frame_get(nm_store *st, int64_t capture_id, uint64_t number, nm_frame_full *out)

@@ -89,6 +89,7 @@ static void sq_close(nm_store *st)
 		fprintf(stderr, "netmon: store: final commit failed: %s\n", s->base.err);
 	for (int i = 0; i < SQ_NSTMT; i++)
 		sqlite3_finalize(s->stmt[i]);
+	sq_data_close(s);
 	sqlite3_close(s->db);
 	sq_chunk_free(&s->chunk);
 	sq_intern_clear(s);
@@ -127,7 +128,8 @@ static nm_store *sq_open(const char *path, bool readonly, char *err, size_t errl
 		return NULL;
 	}
 	s->db = db;
-	if (!readonly && sq_exec(s, SQ_CAPTURES_RESET)) {
+	s->data_fd = -1;
+	if (sq_data_open(s, path, readonly) || (!readonly && sq_exec(s, SQ_CAPTURES_RESET))) {
 		snprintf(err, errlen, "%s: %s", path, s->base.err);
 		sq_close(&s->base);
 		return NULL;
