@@ -85,12 +85,14 @@ void nm_parsers_init(void)
 		return;
 	for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
 		register_protocol(builtin[i]);
-	qsort(field_index, nfields, sizeof *field_index, cmp_field);
+	if (nfields)
+		qsort(field_index, nfields, sizeof *field_index, cmp_field);
 	for (size_t i = 0; i < nprotocols; i++)
 		if (protocols[i]->init)
 			protocols[i]->init();
 	for (int t = 0; t < NM_TAB_COUNT; t++)
-		qsort(tables[t], table_len[t], sizeof(handoff), cmp_handoff);
+		if (table_len[t])
+			qsort(tables[t], table_len[t], sizeof(handoff), cmp_handoff);
 }
 
 size_t nm_protocol_count(void)
@@ -171,6 +173,8 @@ void nm_handoff_add(nm_table t, uint32_t key, const nm_protocol *p)
 const nm_protocol *nm_handoff_find(nm_table t, uint32_t key)
 {
 	handoff k = {key, NULL};
+	if (!table_len[t])
+		return NULL;
 	const handoff *h = bsearch(&k, tables[t], table_len[t], sizeof k, cmp_handoff);
 	return h ? h->proto : NULL;
 }
