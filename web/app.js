@@ -140,9 +140,11 @@ async function loadPage(cursors) {
 
 /* ---- detail ---- */
 
-async function selectFrame(number) {
+async function selectFrame(number, reveal) {
 	state.frame = number;
 	frameList.select(number, false);
+	if (reveal)
+		frameList.reveal();
 	writeHash();
 	const token = ++state.detailToken;
 	if (number == null || state.captureId == null) {
@@ -238,7 +240,7 @@ function onHashChange() {
 	if (want.capture != null && want.capture !== state.captureId)
 		switchCapture(want.capture);
 	if (want.frame !== state.frame)
-		selectFrame(want.frame);
+		selectFrame(want.frame, true);
 }
 
 function init() {
@@ -273,7 +275,7 @@ function init() {
 	// which capture is shown.
 	tick().then(() => {
 		if (want.frame != null)
-			selectFrame(want.frame);
+			selectFrame(want.frame, true);
 	});
 }
 

@@ -108,10 +108,16 @@ export class FrameList {
 		const tr = this.rowOf(number);
 		if (tr && notify)
 			scrollWithin(this.scroller, tr, false, this.headHeight());
-		else if (!tr)
-			this.revealPending = number != null; // a shared link: show it once listed
 		if (notify)
 			this.onSelect(number);
+	}
+
+	// Centre the selected row (a shared link), now or once it is listed.
+	reveal() {
+		const tr = this.rowOf(this.selected);
+		this.revealPending = !tr && this.selected != null;
+		if (tr)
+			scrollWithin(this.scroller, tr, true, this.headHeight());
 	}
 
 	// Arrow keys: move the selection up or down the rows as displayed.
