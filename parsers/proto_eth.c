@@ -83,6 +83,59 @@ int nm_eth_handoff(nm_packet *pk, nm_cursor *c, uint16_t type)
 	return r;
 }
 
+static bool all_zero(const uint8_t *b, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
+/*
+ * What the payload left unread.  As Wireshark does: on a frame of at least
+ * the 60-byte Ethernet minimum, zero bytes from the payload's end up to
+ * offset 60 are padding (non-zero ones mean it was not padding at all), and
+ * everything after that is a trailer, shown under the layer that framed the
+ * payload (eth.trailer, vlan.trailer, sll.trailer ...).
+ */
+void nm_eth_trailer(nm_packet *pk, nm_cursor *c, int tree, const nm_field *trailer)
+{
+	uint32_t at = c->pos, n = nm_cur_left(c);
+	if (c->err || n == 0)
+		return;
+	const uint8_t *b = nm_cur_take(c, n);
+	uint32_t pad = 0;
+	if (pk->wirelen >= 60 && at < 60) {
+		pad = 60 - at < n ? 60 - at : n;
+		if (!all_zero(b, pad))
+			pad = 0;
+	}
+	if (pad)
+		nm_add_bytes(pk, tree, &fields[F_PADDING], at, pad, b);
+	if (n > pad)
+		nm_add_bytes(pk, tree, trailer, at + pad, n - pad, b + pad);
+}
+
+/* An IEEE 802.3 length: it bounds the LLC payload; the rest is trailer. */
+static int dissect_8023(nm_packet *pk, nm_cursor *c, uint16_t len, int tree, const nm_field *trailer)
+{
+	nm_cursor llc = nm_cur_sub(c, len);
+	int r = nm_call(&nm_proto_llc, pk, &llc, -1);
+	if (r == NM_OK)
+		nm_eth_trailer(pk, c, tree, trailer);
+	return r;
+}
+
+int nm_eth_payload(nm_packet *pk, nm_cursor *c, uint16_t type, int tree, const nm_field *trailer)
+{
+	if (type <= 1500)
+		return dissect_8023(pk, c, type, tree, trailer);
+	int r = nm_eth_handoff(pk, c, type);
+	if (r == NM_OK)
+		nm_eth_trailer(pk, c, tree, trailer);
+	return r;
+}
+
 static int dissect_eth(nm_packet *pk, nm_cursor *c, int parent)
 {
 	(void)parent;
@@ -104,19 +157,15 @@ static int dissect_eth(nm_packet *pk, nm_cursor *c, int parent)
 	add_mac(pk, t, F_SRC, F_SRC_LG, F_SRC_IG, start + 6, src);
 	if (type >= 0x600) {
 		nm_add_uint(pk, t, &fields[F_TYPE], start + 12, 2, type);
-		return nm_eth_handoff(pk, c, type);
+		return nm_eth_payload(pk, c, type, t, &fields[F_TRAILER]);
 	}
 	nm_add_uint(pk, t, &fields[F_LEN], start + 12, 2, type);
-	if (type > 1500)
+	if (type > 1500) {
+		/* Neither a length nor an ethertype (Wireshark: eth.invalid_lentype). */
+		nm_set_info(pk, "Invalid length/type: 0x%04x (%u)", type, type);
 		return NM_MALFORMED;
-	/* 802.3: the length bounds the LLC payload; the rest is padding. */
-	nm_cursor llc = nm_cur_sub(c, type);
-	int r = nm_call_data(pk, &llc, -1); /* LLC: proto_llc.c */
-	if (nm_cur_left(c) > 0) {
-		uint32_t at = c->pos, n = nm_cur_left(c);
-		nm_add_bytes(pk, t, &fields[F_PADDING], at, n, nm_cur_take(c, n));
 	}
-	return r;
+	return nm_eth_payload(pk, c, type, t, &fields[F_TRAILER]);
 }
 
 static void init_eth(void)

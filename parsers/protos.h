@@ -16,6 +16,15 @@
  * Ethernet, VLAN, SLL, and any tunnel carrying Ethernet types. */
 int nm_eth_handoff(nm_packet *pk, nm_cursor *c, uint16_t type);
 
+/* proto_eth.c: dissect what follows an Ethernet type/length word: an
+ * ethertype handoff, or (type <= 1500) an 802.3 length-bounded LLC payload;
+ * then what the payload left as eth.padding and `trailer` under `tree`.
+ * Used by Ethernet, VLAN and SLL. */
+int nm_eth_payload(nm_packet *pk, nm_cursor *c, uint16_t type, int tree, const nm_field *trailer);
+
+/* proto_eth.c: the padding/trailer step alone (Wireshark's rule). */
+void nm_eth_trailer(nm_packet *pk, nm_cursor *c, int tree, const nm_field *trailer);
+
 /* proto_ipv4.c: hand an IP payload to the protocol numbered `proto` (IPv4,
  * IPv6 and AH use it); "data" when unknown.  nm_ipproto_name gives
  * Wireshark's short name for a protocol number ("UDP"), or NULL. */
