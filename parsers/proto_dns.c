@@ -22,261 +22,249 @@
 #include "protos.h"
 
 enum {
-  F_LENGTH,
-  F_ID,
-  F_FLAGS,
-  F_FL_RESPONSE,
-  F_FL_OPCODE,
-  F_FL_AUTH,
-  F_FL_CONFLICT,
-  F_FL_TRUNC,
-  F_FL_RD,
-  F_FL_TENTATIVE,
-  F_FL_RA,
-  F_FL_Z,
-  F_FL_AD,
-  F_FL_CD,
-  F_FL_RCODE,
-  F_QDCOUNT,
-  F_ANCOUNT,
-  F_NSCOUNT,
-  F_ARCOUNT,
-  F_ZOCOUNT,
-  F_PRCOUNT,
-  F_UPCOUNT,
-  F_QRY_NAME,
-  F_QRY_NAME_LEN,
-  F_LABELS,
-  F_QRY_TYPE,
-  F_QRY_CLASS,
-  F_QRY_QU,
-  F_RESP_NAME,
-  F_RESP_TYPE,
-  F_RESP_CLASS,
-  F_RESP_CACHE_FLUSH,
-  F_RESP_TTL,
-  F_RESP_LEN,
-  F_UDP_PAYLOAD,
-  F_EXT_RCODE,
-  F_EDNS_VERSION,
-  F_RESP_Z,
-  F_Z_DO,
-  F_Z_RESERVED,
-  F_OPT_CODE,
-  F_OPT_LEN,
-  F_OPT_DATA,
-  F_OPT_COOKIE_CLIENT,
-  F_OPT_COOKIE_SERVER,
-  F_OPT_PADDING,
-  F_A,
-  F_AAAA,
-  F_CNAME,
-  F_NS,
-  F_PTR,
-  F_MX_PREF,
-  F_MX_EXCH,
-  F_TXT_LEN,
-  F_TXT,
-  F_SOA_MNAME,
-  F_SOA_RNAME,
-  F_SOA_SERIAL,
-  F_SOA_REFRESH,
-  F_SOA_RETRY,
-  F_SOA_EXPIRE,
-  F_SOA_MINIMUM,
-  F_SRV_SERVICE,
-  F_SRV_PROTO,
-  F_SRV_NAME,
-  F_SRV_PRIORITY,
-  F_SRV_WEIGHT,
-  F_SRV_PORT,
-  F_SRV_TARGET,
-  F_DATA,
-  F_COUNT
+	F_LENGTH,
+	F_ID,
+	F_FLAGS,
+	F_FL_RESPONSE,
+	F_FL_OPCODE,
+	F_FL_AUTH,
+	F_FL_CONFLICT,
+	F_FL_TRUNC,
+	F_FL_RD,
+	F_FL_TENTATIVE,
+	F_FL_RA,
+	F_FL_Z,
+	F_FL_AD,
+	F_FL_CD,
+	F_FL_RCODE,
+	F_QDCOUNT,
+	F_ANCOUNT,
+	F_NSCOUNT,
+	F_ARCOUNT,
+	F_ZOCOUNT,
+	F_PRCOUNT,
+	F_UPCOUNT,
+	F_QRY_NAME,
+	F_QRY_NAME_LEN,
+	F_LABELS,
+	F_QRY_TYPE,
+	F_QRY_CLASS,
+	F_QRY_QU,
+	F_RESP_NAME,
+	F_RESP_TYPE,
+	F_RESP_CLASS,
+	F_RESP_CACHE_FLUSH,
+	F_RESP_TTL,
+	F_RESP_LEN,
+	F_UDP_PAYLOAD,
+	F_EXT_RCODE,
+	F_EDNS_VERSION,
+	F_RESP_Z,
+	F_Z_DO,
+	F_Z_RESERVED,
+	F_OPT_CODE,
+	F_OPT_LEN,
+	F_OPT_DATA,
+	F_OPT_COOKIE_CLIENT,
+	F_OPT_COOKIE_SERVER,
+	F_OPT_PADDING,
+	F_A,
+	F_AAAA,
+	F_CNAME,
+	F_NS,
+	F_PTR,
+	F_MX_PREF,
+	F_MX_EXCH,
+	F_TXT_LEN,
+	F_TXT,
+	F_SOA_MNAME,
+	F_SOA_RNAME,
+	F_SOA_SERIAL,
+	F_SOA_REFRESH,
+	F_SOA_RETRY,
+	F_SOA_EXPIRE,
+	F_SOA_MINIMUM,
+	F_SRV_SERVICE,
+	F_SRV_PROTO,
+	F_SRV_NAME,
+	F_SRV_PRIORITY,
+	F_SRV_WEIGHT,
+	F_SRV_PORT,
+	F_SRV_TARGET,
+	F_DATA,
+	F_COUNT
 };
 
 static const nm_vals opcode_vals[] = {
-    {0, "Standard query"},
-    {1, "Inverse query"},
-    {2, "Server status request"},
-    {4, "Zone change notification"},
-    {5, "Dynamic update"},
-    {6, "DNS Stateful operations (DSO)"},
-    {0, NULL},
+	{0, "Standard query"},
+	{1, "Inverse query"},
+	{2, "Server status request"},
+	{4, "Zone change notification"},
+	{5, "Dynamic update"},
+	{6, "DNS Stateful operations (DSO)"},
+	{0, NULL},
 };
 
 static const nm_vals rcode_vals[] = {
-    {0, "No error"},
-    {1, "Format error"},
-    {2, "Server failure"},
-    {3, "No such name"},
-    {4, "Not implemented"},
-    {5, "Refused"},
-    {6, "Name exists"},
-    {7, "RRset exists"},
-    {8, "RRset does not exist"},
-    {9, "Not authoritative"},
-    {10, "Name out of zone"},
-    {11, "DSO-Type not implemented"},
-    {0, NULL},
+	{0, "No error"},
+	{1, "Format error"},
+	{2, "Server failure"},
+	{3, "No such name"},
+	{4, "Not implemented"},
+	{5, "Refused"},
+	{6, "Name exists"},
+	{7, "RRset exists"},
+	{8, "RRset does not exist"},
+	{9, "Not authoritative"},
+	{10, "Name out of zone"},
+	{11, "DSO-Type not implemented"},
+	{0, NULL},
 };
 
 /* Short type names, as the Info column shows them (tshark 4.0 has MAILA and
  * MAILB the other way round from RFC 1035; we follow tshark). */
 static const nm_vals type_vals[] = {
-    {0, "Unused"},  {1, "A"},         {2, "NS"},          {3, "MD"},
-    {4, "MF"},      {5, "CNAME"},     {6, "SOA"},         {7, "MB"},
-    {8, "MG"},      {9, "MR"},        {10, "NULL"},       {11, "WKS"},
-    {12, "PTR"},    {13, "HINFO"},    {14, "MINFO"},      {15, "MX"},
-    {16, "TXT"},    {17, "RP"},       {18, "AFSDB"},      {19, "X25"},
-    {20, "ISDN"},   {21, "RT"},       {22, "NSAP"},       {23, "NSAP-PTR"},
-    {24, "SIG"},    {25, "KEY"},      {26, "PX"},         {27, "GPOS"},
-    {28, "AAAA"},   {29, "LOC"},      {30, "NXT"},        {31, "EID"},
-    {32, "NIMLOC"}, {33, "SRV"},      {34, "ATMA"},       {35, "NAPTR"},
-    {36, "KX"},     {37, "CERT"},     {38, "A6"},         {39, "DNAME"},
-    {40, "SINK"},   {41, "OPT"},      {42, "APL"},        {43, "DS"},
-    {44, "SSHFP"},  {45, "IPSECKEY"}, {46, "RRSIG"},      {47, "NSEC"},
-    {48, "DNSKEY"}, {49, "DHCID"},    {50, "NSEC3"},      {51, "NSEC3PARAM"},
-    {52, "TLSA"},   {55, "HIP"},      {57, "RKEY"},       {58, "TALINK"},
-    {59, "CDS"},    {60, "CDNSKEY"},  {61, "OPENPGPKEY"}, {62, "CSYNC"},
-    {63, "ZONEMD"}, {64, "SVCB"},     {65, "HTTPS"},      {99, "SPF"},
-    {100, "UINFO"}, {101, "UID"},     {102, "GID"},       {103, "UNSPEC"},
-    {104, "NID"},   {105, "L32"},     {106, "L64"},       {107, "LP"},
-    {108, "EUI48"}, {109, "EUI64"},   {249, "TKEY"},      {250, "TSIG"},
-    {251, "IXFR"},  {252, "AXFR"},    {253, "MAILA"},     {254, "MAILB"},
-    {255, "ANY"},   {256, "URI"},     {257, "CAA"},       {32768, "TA"},
-    {32769, "DLV"}, {0, NULL},
+	{0, "Unused"},	{1, "A"},	 {2, "NS"},	 {3, "MD"},	     {4, "MF"},		 {5, "CNAME"},
+	{6, "SOA"},	{7, "MB"},	 {8, "MG"},	 {9, "MR"},	     {10, "NULL"},	 {11, "WKS"},
+	{12, "PTR"},	{13, "HINFO"},	 {14, "MINFO"},	 {15, "MX"},	     {16, "TXT"},	 {17, "RP"},
+	{18, "AFSDB"},	{19, "X25"},	 {20, "ISDN"},	 {21, "RT"},	     {22, "NSAP"},	 {23, "NSAP-PTR"},
+	{24, "SIG"},	{25, "KEY"},	 {26, "PX"},	 {27, "GPOS"},	     {28, "AAAA"},	 {29, "LOC"},
+	{30, "NXT"},	{31, "EID"},	 {32, "NIMLOC"}, {33, "SRV"},	     {34, "ATMA"},	 {35, "NAPTR"},
+	{36, "KX"},	{37, "CERT"},	 {38, "A6"},	 {39, "DNAME"},	     {40, "SINK"},	 {41, "OPT"},
+	{42, "APL"},	{43, "DS"},	 {44, "SSHFP"},	 {45, "IPSECKEY"},   {46, "RRSIG"},	 {47, "NSEC"},
+	{48, "DNSKEY"}, {49, "DHCID"},	 {50, "NSEC3"},	 {51, "NSEC3PARAM"}, {52, "TLSA"},	 {55, "HIP"},
+	{57, "RKEY"},	{58, "TALINK"},	 {59, "CDS"},	 {60, "CDNSKEY"},    {61, "OPENPGPKEY"}, {62, "CSYNC"},
+	{63, "ZONEMD"}, {64, "SVCB"},	 {65, "HTTPS"},	 {99, "SPF"},	     {100, "UINFO"},	 {101, "UID"},
+	{102, "GID"},	{103, "UNSPEC"}, {104, "NID"},	 {105, "L32"},	     {106, "L64"},	 {107, "LP"},
+	{108, "EUI48"}, {109, "EUI64"},	 {249, "TKEY"},	 {250, "TSIG"},	     {251, "IXFR"},	 {252, "AXFR"},
+	{253, "MAILA"}, {254, "MAILB"},	 {255, "ANY"},	 {256, "URI"},	     {257, "CAA"},	 {32768, "TA"},
+	{32769, "DLV"}, {0, NULL},
 };
 
 static const nm_vals class_vals[] = {
-    {1, "IN"}, {3, "CH"}, {4, "HS"}, {254, "NONE"}, {255, "ANY"}, {0, NULL},
+	{1, "IN"}, {3, "CH"}, {4, "HS"}, {254, "NONE"}, {255, "ANY"}, {0, NULL},
 };
 
 static const nm_vals opt_code_vals[] = {
-    {3, "NSID"},
-    {5, "DAU"},
-    {6, "DHU"},
-    {7, "N3U"},
-    {8, "CSUBNET - Client subnet"},
-    {9, "EXPIRE"},
-    {10, "COOKIE"},
-    {11, "EDNS TCP KEEPALIVE"},
-    {12, "PADDING"},
-    {13, "CHAIN"},
-    {14, "EDNS KEY TAG"},
-    {15, "Extended DNS Error"},
-    {0, NULL},
+	{3, "NSID"},
+	{5, "DAU"},
+	{6, "DHU"},
+	{7, "N3U"},
+	{8, "CSUBNET - Client subnet"},
+	{9, "EXPIRE"},
+	{10, "COOKIE"},
+	{11, "EDNS TCP KEEPALIVE"},
+	{12, "PADDING"},
+	{13, "CHAIN"},
+	{14, "EDNS KEY TAG"},
+	{15, "Extended DNS Error"},
+	{0, NULL},
 };
 
-#define BOOL16(name, label, mask)                                              \
-  { name, label, NM_FT_BOOLEAN, NM_BASE_NONE, NULL, mask, NULL }
-#define U16(name, label)                                                       \
-  { name, label, NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL }
-#define U32(name, label)                                                       \
-  { name, label, NM_FT_UINT32, NM_BASE_DEC, NULL, 0, NULL }
-#define STR(name, label)                                                       \
-  { name, label, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL }
-#define BYTES(name, label)                                                     \
-  { name, label, NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL }
+#define BOOL16(name, label, mask)                                                                                      \
+	{                                                                                                              \
+		name, label, NM_FT_BOOLEAN, NM_BASE_NONE, NULL, mask, NULL                                             \
+	}
+#define U16(name, label)                                                                                               \
+	{                                                                                                              \
+		name, label, NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL                                                  \
+	}
+#define U32(name, label)                                                                                               \
+	{                                                                                                              \
+		name, label, NM_FT_UINT32, NM_BASE_DEC, NULL, 0, NULL                                                  \
+	}
+#define STR(name, label)                                                                                               \
+	{                                                                                                              \
+		name, label, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL                                                 \
+	}
+#define BYTES(name, label)                                                                                             \
+	{                                                                                                              \
+		name, label, NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL                                                  \
+	}
 
 static const nm_field fields[] = {
-    [F_LENGTH] = U16("dns.length", "Length"),
-    [F_ID] = {"dns.id", "Transaction ID", NM_FT_UINT16, NM_BASE_HEX, NULL, 0,
-              NULL},
-    [F_FLAGS] = {"dns.flags", "Flags", NM_FT_UINT16, NM_BASE_HEX, NULL, 0,
-                 NULL},
-    [F_FL_RESPONSE] = BOOL16("dns.flags.response", "Response", 0x8000),
-    [F_FL_OPCODE] = {"dns.flags.opcode", "Opcode", NM_FT_UINT16, NM_BASE_DEC,
-                     opcode_vals, 0x7800, NULL},
-    [F_FL_AUTH] = BOOL16("dns.flags.authoritative", "Authoritative", 0x400),
-    [F_FL_CONFLICT] = BOOL16("dns.flags.conflict", "Conflict", 0x400),
-    [F_FL_TRUNC] = BOOL16("dns.flags.truncated", "Truncated", 0x200),
-    [F_FL_RD] = BOOL16("dns.flags.recdesired", "Recursion desired", 0x100),
-    [F_FL_TENTATIVE] = BOOL16("dns.flags.tentative", "Tentative", 0x100),
-    [F_FL_RA] = BOOL16("dns.flags.recavail", "Recursion available", 0x80),
-    [F_FL_Z] = BOOL16("dns.flags.z", "Z", 0x40),
-    [F_FL_AD] = BOOL16("dns.flags.authenticated", "Answer authenticated", 0x20),
-    [F_FL_CD] =
-        BOOL16("dns.flags.checkdisable", "Non-authenticated data", 0x10),
-    [F_FL_RCODE] = {"dns.flags.rcode", "Reply code", NM_FT_UINT16, NM_BASE_DEC,
-                    rcode_vals, 0xf, NULL},
-    [F_QDCOUNT] = U16("dns.count.queries", "Questions"),
-    [F_ANCOUNT] = U16("dns.count.answers", "Answer RRs"),
-    [F_NSCOUNT] = U16("dns.count.auth_rr", "Authority RRs"),
-    [F_ARCOUNT] = U16("dns.count.add_rr", "Additional RRs"),
-    [F_ZOCOUNT] = U16("dns.count.zones", "Zones"),
-    [F_PRCOUNT] = U16("dns.count.prerequisites", "Prerequisites"),
-    [F_UPCOUNT] = U16("dns.count.updates", "Updates"),
-    [F_QRY_NAME] = STR("dns.qry.name", "Name"),
-    [F_QRY_NAME_LEN] = U16("dns.qry.name.len", "Name Length"),
-    [F_LABELS] = U16("dns.count.labels", "Label Count"),
-    [F_QRY_TYPE] = {"dns.qry.type", "Type", NM_FT_UINT16, NM_BASE_DEC,
-                    type_vals, 0, NULL},
-    [F_QRY_CLASS] = {"dns.qry.class", "Class", NM_FT_UINT16, NM_BASE_HEX,
-                     class_vals, 0, NULL},
-    [F_QRY_QU] = BOOL16("dns.qry.qu", "\"QU\" question", 0x8000),
-    [F_RESP_NAME] = STR("dns.resp.name", "Name"),
-    [F_RESP_TYPE] = {"dns.resp.type", "Type", NM_FT_UINT16, NM_BASE_DEC,
-                     type_vals, 0, NULL},
-    [F_RESP_CLASS] = {"dns.resp.class", "Class", NM_FT_UINT16, NM_BASE_HEX,
-                      class_vals, 0, NULL},
-    [F_RESP_CACHE_FLUSH] =
-        BOOL16("dns.resp.cache_flush", "Cache flush", 0x8000),
-    [F_RESP_TTL] = U32("dns.resp.ttl", "Time to live"),
-    [F_RESP_LEN] = U16("dns.resp.len", "Data length"),
-    /* Wireshark declares this one BASE_HEX but tshark prints it in decimal. */
-    [F_UDP_PAYLOAD] = U16("dns.rr.udp_payload_size", "UDP payload size"),
-    [F_EXT_RCODE] = {"dns.resp.ext_rcode", "Higher bits in extended RCODE",
-                     NM_FT_UINT8, NM_BASE_HEX, NULL, 0, NULL},
-    [F_EDNS_VERSION] = {"dns.resp.edns0_version", "EDNS0 version", NM_FT_UINT8,
-                        NM_BASE_DEC, NULL, 0, NULL},
-    [F_RESP_Z] = {"dns.resp.z", "Z", NM_FT_UINT16, NM_BASE_HEX, NULL, 0, NULL},
-    [F_Z_DO] = BOOL16("dns.resp.z.do", "DO bit", 0x8000),
-    [F_Z_RESERVED] = {"dns.resp.z.reserved", "Reserved", NM_FT_UINT16,
-                      NM_BASE_HEX, NULL, 0x7fff, NULL},
-    [F_OPT_CODE] = {"dns.opt.code", "Option Code", NM_FT_UINT16, NM_BASE_DEC,
-                    opt_code_vals, 0, NULL},
-    [F_OPT_LEN] = U16("dns.opt.len", "Option Length"),
-    [F_OPT_DATA] = BYTES("dns.opt.data", "Option Data"),
-    [F_OPT_COOKIE_CLIENT] = BYTES("dns.opt.cookie.client", "Client Cookie"),
-    [F_OPT_COOKIE_SERVER] = BYTES("dns.opt.cookie.server", "Server Cookie"),
-    [F_OPT_PADDING] = BYTES("dns.opt.padding", "Padding"),
-    [F_A] = {"dns.a", "Address", NM_FT_IPv4, NM_BASE_NONE, NULL, 0, NULL},
-    [F_AAAA] = {"dns.aaaa", "AAAA Address", NM_FT_IPv6, NM_BASE_NONE, NULL, 0,
-                NULL},
-    [F_CNAME] = STR("dns.cname", "CNAME"),
-    [F_NS] = STR("dns.ns", "Name Server"),
-    [F_PTR] = STR("dns.ptr.domain_name", "Domain Name"),
-    [F_MX_PREF] = U16("dns.mx.preference", "Preference"),
-    [F_MX_EXCH] = STR("dns.mx.mail_exchange", "Mail Exchange"),
-    [F_TXT_LEN] = {"dns.txt.length", "TXT Length", NM_FT_UINT8, NM_BASE_DEC,
-                   NULL, 0, NULL},
-    [F_TXT] = STR("dns.txt", "TXT"),
-    [F_SOA_MNAME] = STR("dns.soa.mname", "Primary name server"),
-    [F_SOA_RNAME] = STR("dns.soa.rname", "Responsible authority's mailbox"),
-    [F_SOA_SERIAL] = U32("dns.soa.serial_number", "Serial Number"),
-    [F_SOA_REFRESH] = U32("dns.soa.refresh_interval", "Refresh Interval"),
-    [F_SOA_RETRY] = U32("dns.soa.retry_interval", "Retry Interval"),
-    [F_SOA_EXPIRE] = U32("dns.soa.expire_limit", "Expire limit"),
-    [F_SOA_MINIMUM] = U32("dns.soa.minimum_ttl", "Minimum TTL"),
-    [F_SRV_SERVICE] = STR("dns.srv.service", "Service"),
-    [F_SRV_PROTO] = STR("dns.srv.proto", "Protocol"),
-    [F_SRV_NAME] = STR("dns.srv.name", "Name"),
-    [F_SRV_PRIORITY] = U16("dns.srv.priority", "Priority"),
-    [F_SRV_WEIGHT] = U16("dns.srv.weight", "Weight"),
-    [F_SRV_PORT] = U16("dns.srv.port", "Port"),
-    [F_SRV_TARGET] = STR("dns.srv.target", "Target"),
-    [F_DATA] = BYTES("dns.data", "Data"),
+	[F_LENGTH] = U16("dns.length", "Length"),
+	[F_ID] = {"dns.id", "Transaction ID", NM_FT_UINT16, NM_BASE_HEX, NULL, 0, NULL},
+	[F_FLAGS] = {"dns.flags", "Flags", NM_FT_UINT16, NM_BASE_HEX, NULL, 0, NULL},
+	[F_FL_RESPONSE] = BOOL16("dns.flags.response", "Response", 0x8000),
+	[F_FL_OPCODE] = {"dns.flags.opcode", "Opcode", NM_FT_UINT16, NM_BASE_DEC, opcode_vals, 0x7800, NULL},
+	[F_FL_AUTH] = BOOL16("dns.flags.authoritative", "Authoritative", 0x400),
+	[F_FL_CONFLICT] = BOOL16("dns.flags.conflict", "Conflict", 0x400),
+	[F_FL_TRUNC] = BOOL16("dns.flags.truncated", "Truncated", 0x200),
+	[F_FL_RD] = BOOL16("dns.flags.recdesired", "Recursion desired", 0x100),
+	[F_FL_TENTATIVE] = BOOL16("dns.flags.tentative", "Tentative", 0x100),
+	[F_FL_RA] = BOOL16("dns.flags.recavail", "Recursion available", 0x80),
+	[F_FL_Z] = BOOL16("dns.flags.z", "Z", 0x40),
+	[F_FL_AD] = BOOL16("dns.flags.authenticated", "Answer authenticated", 0x20),
+	[F_FL_CD] = BOOL16("dns.flags.checkdisable", "Non-authenticated data", 0x10),
+	[F_FL_RCODE] = {"dns.flags.rcode", "Reply code", NM_FT_UINT16, NM_BASE_DEC, rcode_vals, 0xf, NULL},
+	[F_QDCOUNT] = U16("dns.count.queries", "Questions"),
+	[F_ANCOUNT] = U16("dns.count.answers", "Answer RRs"),
+	[F_NSCOUNT] = U16("dns.count.auth_rr", "Authority RRs"),
+	[F_ARCOUNT] = U16("dns.count.add_rr", "Additional RRs"),
+	[F_ZOCOUNT] = U16("dns.count.zones", "Zones"),
+	[F_PRCOUNT] = U16("dns.count.prerequisites", "Prerequisites"),
+	[F_UPCOUNT] = U16("dns.count.updates", "Updates"),
+	[F_QRY_NAME] = STR("dns.qry.name", "Name"),
+	[F_QRY_NAME_LEN] = U16("dns.qry.name.len", "Name Length"),
+	[F_LABELS] = U16("dns.count.labels", "Label Count"),
+	[F_QRY_TYPE] = {"dns.qry.type", "Type", NM_FT_UINT16, NM_BASE_DEC, type_vals, 0, NULL},
+	[F_QRY_CLASS] = {"dns.qry.class", "Class", NM_FT_UINT16, NM_BASE_HEX, class_vals, 0, NULL},
+	[F_QRY_QU] = BOOL16("dns.qry.qu", "\"QU\" question", 0x8000),
+	[F_RESP_NAME] = STR("dns.resp.name", "Name"),
+	[F_RESP_TYPE] = {"dns.resp.type", "Type", NM_FT_UINT16, NM_BASE_DEC, type_vals, 0, NULL},
+	[F_RESP_CLASS] = {"dns.resp.class", "Class", NM_FT_UINT16, NM_BASE_HEX, class_vals, 0, NULL},
+	[F_RESP_CACHE_FLUSH] = BOOL16("dns.resp.cache_flush", "Cache flush", 0x8000),
+	[F_RESP_TTL] = U32("dns.resp.ttl", "Time to live"),
+	[F_RESP_LEN] = U16("dns.resp.len", "Data length"),
+	/* Wireshark declares this one BASE_HEX but tshark prints it in decimal. */
+	[F_UDP_PAYLOAD] = U16("dns.rr.udp_payload_size", "UDP payload size"),
+	[F_EXT_RCODE] = {"dns.resp.ext_rcode", "Higher bits in extended RCODE", NM_FT_UINT8, NM_BASE_HEX, NULL, 0,
+			 NULL},
+	[F_EDNS_VERSION] = {"dns.resp.edns0_version", "EDNS0 version", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
+	[F_RESP_Z] = {"dns.resp.z", "Z", NM_FT_UINT16, NM_BASE_HEX, NULL, 0, NULL},
+	[F_Z_DO] = BOOL16("dns.resp.z.do", "DO bit", 0x8000),
+	[F_Z_RESERVED] = {"dns.resp.z.reserved", "Reserved", NM_FT_UINT16, NM_BASE_HEX, NULL, 0x7fff, NULL},
+	[F_OPT_CODE] = {"dns.opt.code", "Option Code", NM_FT_UINT16, NM_BASE_DEC, opt_code_vals, 0, NULL},
+	[F_OPT_LEN] = U16("dns.opt.len", "Option Length"),
+	[F_OPT_DATA] = BYTES("dns.opt.data", "Option Data"),
+	[F_OPT_COOKIE_CLIENT] = BYTES("dns.opt.cookie.client", "Client Cookie"),
+	[F_OPT_COOKIE_SERVER] = BYTES("dns.opt.cookie.server", "Server Cookie"),
+	[F_OPT_PADDING] = BYTES("dns.opt.padding", "Padding"),
+	[F_A] = {"dns.a", "Address", NM_FT_IPv4, NM_BASE_NONE, NULL, 0, NULL},
+	[F_AAAA] = {"dns.aaaa", "AAAA Address", NM_FT_IPv6, NM_BASE_NONE, NULL, 0, NULL},
+	[F_CNAME] = STR("dns.cname", "CNAME"),
+	[F_NS] = STR("dns.ns", "Name Server"),
+	[F_PTR] = STR("dns.ptr.domain_name", "Domain Name"),
+	[F_MX_PREF] = U16("dns.mx.preference", "Preference"),
+	[F_MX_EXCH] = STR("dns.mx.mail_exchange", "Mail Exchange"),
+	[F_TXT_LEN] = {"dns.txt.length", "TXT Length", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
+	[F_TXT] = STR("dns.txt", "TXT"),
+	[F_SOA_MNAME] = STR("dns.soa.mname", "Primary name server"),
+	[F_SOA_RNAME] = STR("dns.soa.rname", "Responsible authority's mailbox"),
+	[F_SOA_SERIAL] = U32("dns.soa.serial_number", "Serial Number"),
+	[F_SOA_REFRESH] = U32("dns.soa.refresh_interval", "Refresh Interval"),
+	[F_SOA_RETRY] = U32("dns.soa.retry_interval", "Retry Interval"),
+	[F_SOA_EXPIRE] = U32("dns.soa.expire_limit", "Expire limit"),
+	[F_SOA_MINIMUM] = U32("dns.soa.minimum_ttl", "Minimum TTL"),
+	[F_SRV_SERVICE] = STR("dns.srv.service", "Service"),
+	[F_SRV_PROTO] = STR("dns.srv.proto", "Protocol"),
+	[F_SRV_NAME] = STR("dns.srv.name", "Name"),
+	[F_SRV_PRIORITY] = U16("dns.srv.priority", "Priority"),
+	[F_SRV_WEIGHT] = U16("dns.srv.weight", "Weight"),
+	[F_SRV_PORT] = U16("dns.srv.port", "Port"),
+	[F_SRV_TARGET] = STR("dns.srv.target", "Target"),
+	[F_DATA] = BYTES("dns.data", "Data"),
 };
 
 /* ---- one message ---- */
 
 typedef struct dns_msg {
-  nm_packet *pk;
-  const nm_protocol *proto; /* dns or mdns */
-  uint32_t start, end;      /* the message window, absolute offsets */
-  bool mdns;
-  int err; /* first NM_TRUNCATED / NM_MALFORMED met */
+	nm_packet *pk;
+	const nm_protocol *proto; /* dns or mdns */
+	uint32_t start, end;	  /* the message window, absolute offsets */
+	bool mdns;
+	int err; /* first NM_TRUNCATED / NM_MALFORMED met */
 } dns_msg;
 
 /* ---- names ---- */
@@ -285,95 +273,96 @@ typedef struct dns_msg {
 enum { NAME_OK, NAME_LOOP, NAME_LONG };
 
 typedef struct dns_name {
-  char raw[NAME_MAX_CHARS + 1]; /* label bytes joined by '.', may hold NULs */
-  uint32_t rawlen;
-  uint32_t wirelen; /* bytes the name takes at its own position */
-  int status;
-  char text[4 * NAME_MAX_CHARS + 48]; /* escaped, what the tree shows */
-  uint32_t textlen;                   /* Wireshark's "Name Length" */
-  uint16_t labels;
+	char raw[NAME_MAX_CHARS + 1]; /* label bytes joined by '.', may hold NULs */
+	uint32_t rawlen;
+	uint32_t wirelen; /* bytes the name takes at its own position */
+	int status;
+	char text[4 * NAME_MAX_CHARS + 48]; /* escaped, what the tree shows */
+	uint32_t textlen;		    /* Wireshark's "Name Length" */
+	uint16_t labels;
 } dns_name;
 
-static void name_append(dns_name *n, const uint8_t *label, uint32_t len) {
-  uint32_t need = n->rawlen + (n->rawlen ? 1 : 0) + len;
-  if (n->status != NAME_OK)
-    return;
-  if (need > NAME_MAX_CHARS) {
-    n->status = NAME_LONG;
-    return;
-  }
-  if (n->rawlen)
-    n->raw[n->rawlen++] = '.';
-  memcpy(n->raw + n->rawlen, label, len);
-  n->rawlen += len;
+static void name_append(dns_name *n, const uint8_t *label, uint32_t len)
+{
+	uint32_t need = n->rawlen + (n->rawlen ? 1 : 0) + len;
+	if (n->status != NAME_OK)
+		return;
+	if (need > NAME_MAX_CHARS) {
+		n->status = NAME_LONG;
+		return;
+	}
+	if (n->rawlen)
+		n->raw[n->rawlen++] = '.';
+	memcpy(n->raw + n->rawlen, label, len);
+	n->rawlen += len;
 }
 
 /* Length of a valid UTF-8 sequence at s (at most n bytes), or 0. */
-static unsigned utf8_len(const uint8_t *s, uint32_t n) {
-  unsigned len = s[0] >= 0xf0 && s[0] <= 0xf4  ? 4
-                 : s[0] >= 0xe0                ? 3
-                 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2
-                                               : 0;
-  if (len == 0 || len > n)
-    return 0;
-  for (unsigned i = 1; i < len; i++)
-    if ((s[i] & 0xc0) != 0x80)
-      return 0;
-  return len;
+static unsigned utf8_len(const uint8_t *s, uint32_t n)
+{
+	unsigned len = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
+	if (len == 0 || len > n)
+		return 0;
+	for (unsigned i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
 }
 
 /* Escape bytes the way tshark prints a string field; out has 4*n+1 bytes. */
-static void escape_text(char *out, size_t cap, const uint8_t *s, uint32_t n) {
-  static const char cesc[] = "abtnvfr";
-  size_t o = 0;
-  for (uint32_t i = 0; i < n && o + 5 < cap; i++) {
-    uint8_t ch = s[i];
-    unsigned u = ch >= 0x80 ? utf8_len(s + i, n - i) : 0;
-    if (ch == '\\') {
-      out[o++] = '\\', out[o++] = '\\';
-    } else if (ch >= 0x20 && ch < 0x7f) {
-      out[o++] = (char)ch;
-    } else if (ch >= 7 && ch <= 13) {
-      out[o++] = '\\', out[o++] = cesc[ch - 7];
-    } else if (ch < 0x80) {
-      o += (size_t)snprintf(out + o, cap - o, "\\%03o", ch);
-    } else if (u) {
-      memcpy(out + o, s + i, u);
-      o += u, i += u - 1;
-    } else {
-      memcpy(out + o, "\xef\xbf\xbd", 3); /* U+FFFD */
-      o += 3;
-    }
-  }
-  out[o] = '\0';
+static void escape_text(char *out, size_t cap, const uint8_t *s, uint32_t n)
+{
+	static const char cesc[] = "abtnvfr";
+	size_t o = 0;
+	for (uint32_t i = 0; i < n && o + 5 < cap; i++) {
+		uint8_t ch = s[i];
+		unsigned u = ch >= 0x80 ? utf8_len(s + i, n - i) : 0;
+		if (ch == '\\') {
+			out[o++] = '\\', out[o++] = '\\';
+		} else if (ch >= 0x20 && ch < 0x7f) {
+			out[o++] = (char)ch;
+		} else if (ch >= 7 && ch <= 13) {
+			out[o++] = '\\', out[o++] = cesc[ch - 7];
+		} else if (ch < 0x80) {
+			o += (size_t)snprintf(out + o, cap - o, "\\%03o", ch);
+		} else if (u) {
+			memcpy(out + o, s + i, u);
+			o += u, i += u - 1;
+		} else {
+			memcpy(out + o, "\xef\xbf\xbd", 3); /* U+FFFD */
+			o += 3;
+		}
+	}
+	out[o] = '\0';
 }
 
-static void name_finish(dns_name *n) {
-  const char *special = n->status == NAME_LOOP
-                            ? "<Name contains a pointer that loops>"
-                        : n->status == NAME_LONG ? "<Name too long>"
-                        : n->rawlen == 0         ? "<Root>"
-                                                 : NULL;
-  if (special) {
-    snprintf(n->text, sizeof n->text, "%s", special);
-    n->textlen = (uint32_t)strlen(special);
-  } else {
-    escape_text(n->text, sizeof n->text, (const uint8_t *)n->raw, n->rawlen);
-    n->textlen = n->rawlen;
-  }
-  n->labels = 1;
-  for (const char *p = n->text; *p; p++)
-    n->labels += *p == '.';
+static void name_finish(dns_name *n)
+{
+	const char *special = n->status == NAME_LOOP   ? "<Name contains a pointer that loops>"
+			      : n->status == NAME_LONG ? "<Name too long>"
+			      : n->rawlen == 0	       ? "<Root>"
+						       : NULL;
+	if (special) {
+		snprintf(n->text, sizeof n->text, "%s", special);
+		n->textlen = (uint32_t)strlen(special);
+	} else {
+		escape_text(n->text, sizeof n->text, (const uint8_t *)n->raw, n->rawlen);
+		n->textlen = n->rawlen;
+	}
+	n->labels = 1;
+	for (const char *p = n->text; *p; p++)
+		n->labels += *p == '.';
 }
 
 /* Follow one compression pointer; false when it points outside the message. */
-static bool name_jump(const dns_msg *m, nm_cursor *c, uint8_t hi) {
-  uint8_t lo = nm_cur_u8(c);
-  uint32_t to = m->start + ((uint32_t)(hi & 0x3f) << 8 | lo);
-  if (c->err || to >= m->end)
-    return false;
-  c->pos = to;
-  return true;
+static bool name_jump(const dns_msg *m, nm_cursor *c, uint8_t hi)
+{
+	uint8_t lo = nm_cur_u8(c);
+	uint32_t to = m->start + ((uint32_t)(hi & 0x3f) << 8 | lo);
+	if (c->err || to >= m->end)
+		return false;
+	c->pos = to;
+	return true;
 }
 
 /*
@@ -382,535 +371,548 @@ static bool name_jump(const dns_msg *m, nm_cursor *c, uint8_t hi) {
  * is bounded: every pointer followed adds two to `seen`, and a chain stops
  * once `seen` reaches the message size.
  */
-static int read_name(const dns_msg *m, uint32_t at, dns_name *n) {
-  nm_cursor c = nm_cursor_make(m->pk->data, at, m->end);
-  uint32_t seen = 0, size = m->end - m->start;
-  bool jumped = false;
-  n->rawlen = 0, n->status = NAME_OK;
-  for (;;) {
-    uint8_t len = nm_cur_u8(&c);
-    if (c.err)
-      return NM_TRUNCATED;
-    if (len == 0)
-      break;
-    if ((len & 0xc0) == 0x40 || (len & 0xc0) == 0x80)
-      return NM_MALFORMED;
-    if (len < 0x40) {
-      const uint8_t *label = nm_cur_take(&c, len);
-      if (!label)
-        return NM_TRUNCATED;
-      name_append(n, label, len);
-      seen += 1u + len;
-      continue;
-    }
-    seen += 2;
-    if (!jumped)
-      n->wirelen = c.pos + 1 - at;
-    jumped = true;
-    if (seen >= size) {
-      n->status = NAME_LOOP;
-      break;
-    }
-    if (!name_jump(m, &c, len))
-      return NM_TRUNCATED;
-  }
-  if (!jumped)
-    n->wirelen = c.pos - at;
-  name_finish(n);
-  return NM_OK;
+static int read_name(const dns_msg *m, uint32_t at, dns_name *n)
+{
+	nm_cursor c = nm_cursor_make(m->pk->data, at, m->end);
+	uint32_t seen = 0, size = m->end - m->start;
+	bool jumped = false;
+	n->rawlen = 0, n->status = NAME_OK;
+	for (;;) {
+		uint8_t len = nm_cur_u8(&c);
+		if (c.err)
+			return NM_TRUNCATED;
+		if (len == 0)
+			break;
+		if ((len & 0xc0) == 0x40 || (len & 0xc0) == 0x80)
+			return NM_MALFORMED;
+		if (len < 0x40) {
+			const uint8_t *label = nm_cur_take(&c, len);
+			if (!label)
+				return NM_TRUNCATED;
+			name_append(n, label, len);
+			seen += 1u + len;
+			continue;
+		}
+		seen += 2;
+		if (!jumped)
+			n->wirelen = c.pos + 1 - at;
+		jumped = true;
+		if (seen >= size) {
+			n->status = NAME_LOOP;
+			break;
+		}
+		if (!name_jump(m, &c, len))
+			return NM_TRUNCATED;
+	}
+	if (!jumped)
+		n->wirelen = c.pos - at;
+	name_finish(n);
+	return NM_OK;
 }
 
 /* ---- small helpers ---- */
 
-static void set_err(dns_msg *m, int r) {
-  if (r != NM_OK && m->err == NM_OK)
-    m->err = r;
+static void set_err(dns_msg *m, int r)
+{
+	if (r != NM_OK && m->err == NM_OK)
+		m->err = r;
 }
 
-static const char *type_name(uint16_t type, char *buf, size_t n) {
-  const char *s = nm_val_label(type_vals, type, NULL);
-  if (s)
-    return s;
-  snprintf(buf, n, "Unknown (%u)", type);
-  return buf;
+static const char *type_name(uint16_t type, char *buf, size_t n)
+{
+	const char *s = nm_val_label(type_vals, type, NULL);
+	if (s)
+		return s;
+	snprintf(buf, n, "Unknown (%u)", type);
+	return buf;
 }
 
 /* Add a name-valued field for the name at `at`; returns its wire length, or
  * 0 with m->err set when it cannot be read. */
-static uint32_t add_name(dns_msg *m, int t, int f, uint32_t at, dns_name *n) {
-  int r = read_name(m, at, n);
-  if (r != NM_OK) {
-    set_err(m, r);
-    return 0;
-  }
-  nm_add_string(m->pk, t, &fields[f], at, n->wirelen, n->text);
-  return n->wirelen;
+static uint32_t add_name(dns_msg *m, int t, int f, uint32_t at, dns_name *n)
+{
+	int r = read_name(m, at, n);
+	if (r != NM_OK) {
+		set_err(m, r);
+		return 0;
+	}
+	nm_add_string(m->pk, t, &fields[f], at, n->wirelen, n->text);
+	return n->wirelen;
 }
 
 /* ---- header ---- */
 
-static void add_flags(dns_msg *m, int t, uint32_t at, uint16_t flags) {
-  nm_packet *pk = m->pk;
-  bool resp = flags & 0x8000;
-  int f = nm_add_uint(pk, t, &fields[F_FLAGS], at, 2, flags);
-  nm_add_bool(pk, f, &fields[F_FL_RESPONSE], at, 2, flags);
-  nm_add_uint(pk, f, &fields[F_FL_OPCODE], at, 2, flags);
-  if (resp)
-    nm_add_bool(pk, f, &fields[m->mdns ? F_FL_CONFLICT : F_FL_AUTH], at, 2,
-                flags);
-  nm_add_bool(pk, f, &fields[F_FL_TRUNC], at, 2, flags);
-  nm_add_bool(pk, f, &fields[m->mdns && !resp ? F_FL_TENTATIVE : F_FL_RD], at,
-              2, flags);
-  if (resp)
-    nm_add_bool(pk, f, &fields[F_FL_RA], at, 2, flags);
-  nm_add_bool(pk, f, &fields[F_FL_Z], at, 2, flags);
-  if (resp || (flags & 0x20)) /* a query shows AD only when set */
-    nm_add_bool(pk, f, &fields[F_FL_AD], at, 2, flags);
-  nm_add_bool(pk, f, &fields[F_FL_CD], at, 2, flags);
-  if (resp)
-    nm_add_uint(pk, f, &fields[F_FL_RCODE], at, 2, flags);
+static void add_flags(dns_msg *m, int t, uint32_t at, uint16_t flags)
+{
+	nm_packet *pk = m->pk;
+	bool resp = flags & 0x8000;
+	int f = nm_add_uint(pk, t, &fields[F_FLAGS], at, 2, flags);
+	nm_add_bool(pk, f, &fields[F_FL_RESPONSE], at, 2, flags);
+	nm_add_uint(pk, f, &fields[F_FL_OPCODE], at, 2, flags);
+	if (resp)
+		nm_add_bool(pk, f, &fields[m->mdns ? F_FL_CONFLICT : F_FL_AUTH], at, 2, flags);
+	nm_add_bool(pk, f, &fields[F_FL_TRUNC], at, 2, flags);
+	nm_add_bool(pk, f, &fields[m->mdns && !resp ? F_FL_TENTATIVE : F_FL_RD], at, 2, flags);
+	if (resp)
+		nm_add_bool(pk, f, &fields[F_FL_RA], at, 2, flags);
+	nm_add_bool(pk, f, &fields[F_FL_Z], at, 2, flags);
+	if (resp || (flags & 0x20)) /* a query shows AD only when set */
+		nm_add_bool(pk, f, &fields[F_FL_AD], at, 2, flags);
+	nm_add_bool(pk, f, &fields[F_FL_CD], at, 2, flags);
+	if (resp)
+		nm_add_uint(pk, f, &fields[F_FL_RCODE], at, 2, flags);
 }
 
-static void set_info_head(dns_msg *m, uint16_t id, uint16_t flags) {
-  unsigned op = (flags >> 11) & 0xf, rc = flags & 0xf;
-  char buf[48];
-  const char *opname = nm_val_label(opcode_vals, op, NULL);
-  if (!opname)
-    snprintf(buf, sizeof buf, "Unknown operation (%u)", op), opname = buf;
-  nm_set_info(m->pk, "%s%s 0x%04x", opname, flags & 0x8000 ? " response" : "",
-              id);
-  if ((flags & 0x8000) && rc) {
-    const char *rcname = nm_val_label(rcode_vals, rc, NULL);
-    if (rcname)
-      nm_append_info(m->pk, " %s", rcname);
-    else
-      nm_append_info(m->pk, " Unknown error (%u)", rc);
-  }
+static void set_info_head(dns_msg *m, uint16_t id, uint16_t flags)
+{
+	unsigned op = (flags >> 11) & 0xf, rc = flags & 0xf;
+	char buf[48];
+	const char *opname = nm_val_label(opcode_vals, op, NULL);
+	if (!opname)
+		snprintf(buf, sizeof buf, "Unknown operation (%u)", op), opname = buf;
+	nm_set_info(m->pk, "%s%s 0x%04x", opname, flags & 0x8000 ? " response" : "", id);
+	if ((flags & 0x8000) && rc) {
+		const char *rcname = nm_val_label(rcode_vals, rc, NULL);
+		if (rcname)
+			nm_append_info(m->pk, " %s", rcname);
+		else
+			nm_append_info(m->pk, " Unknown error (%u)", rc);
+	}
 }
 
 /* ---- questions ---- */
 
-static const char *class_name(uint16_t cls, char *buf, size_t n) {
-  const char *s = nm_val_label(class_vals, cls, NULL);
-  if (s)
-    return s;
-  snprintf(buf, n, "Unknown");
-  return buf;
+static const char *class_name(uint16_t cls, char *buf, size_t n)
+{
+	const char *s = nm_val_label(class_vals, cls, NULL);
+	if (s)
+		return s;
+	snprintf(buf, n, "Unknown");
+	return buf;
 }
 
 /* One question; returns the offset after it, or 0 (m->err set). */
-static uint32_t dissect_query(dns_msg *m, int parent, uint32_t at) {
-  dns_name n;
-  int r = read_name(m, at, &n);
-  nm_cursor c = nm_cursor_make(m->pk->data, at + n.wirelen, m->end);
-  uint16_t type = nm_cur_be16(&c), cls = nm_cur_be16(&c);
-  if (r == NM_OK && c.err)
-    r = NM_TRUNCATED;
-  if (r != NM_OK) {
-    set_err(m, r);
-    return 0;
-  }
-  char tb[24], cb[16];
-  uint16_t shown_cls = m->mdns ? cls & 0x7fff : cls;
-  const char *tn = type_name(type, tb, sizeof tb);
-  nm_append_info(m->pk, " %s %s", tn, n.text);
-  nm_packet *pk = m->pk;
-  int q = nm_add_text(pk, parent, at, c.pos - at, "%s: type %s, class %s",
-                      n.text, tn, class_name(shown_cls, cb, sizeof cb));
-  nm_add_string(pk, q, &fields[F_QRY_NAME], at, n.wirelen, n.text);
-  nm_add_uint(pk, q, &fields[F_QRY_NAME_LEN], at, n.wirelen, n.textlen);
-  nm_add_uint(pk, q, &fields[F_LABELS], at, n.wirelen, n.labels);
-  nm_add_uint(pk, q, &fields[F_QRY_TYPE], at + n.wirelen, 2, type);
-  nm_add_uint(pk, q, &fields[F_QRY_CLASS], at + n.wirelen + 2, 2, shown_cls);
-  if (m->mdns)
-    nm_add_bool(pk, q, &fields[F_QRY_QU], at + n.wirelen + 2, 2, cls);
-  return c.pos;
+static uint32_t dissect_query(dns_msg *m, int parent, uint32_t at)
+{
+	dns_name n;
+	int r = read_name(m, at, &n);
+	nm_cursor c = nm_cursor_make(m->pk->data, at + n.wirelen, m->end);
+	uint16_t type = nm_cur_be16(&c), cls = nm_cur_be16(&c);
+	if (r == NM_OK && c.err)
+		r = NM_TRUNCATED;
+	if (r != NM_OK) {
+		set_err(m, r);
+		return 0;
+	}
+	char tb[24], cb[16];
+	uint16_t shown_cls = m->mdns ? cls & 0x7fff : cls;
+	const char *tn = type_name(type, tb, sizeof tb);
+	nm_append_info(m->pk, " %s %s", tn, n.text);
+	nm_packet *pk = m->pk;
+	int q = nm_add_text(pk, parent, at, c.pos - at, "%s: type %s, class %s", n.text, tn,
+			    class_name(shown_cls, cb, sizeof cb));
+	nm_add_string(pk, q, &fields[F_QRY_NAME], at, n.wirelen, n.text);
+	nm_add_uint(pk, q, &fields[F_QRY_NAME_LEN], at, n.wirelen, n.textlen);
+	nm_add_uint(pk, q, &fields[F_LABELS], at, n.wirelen, n.labels);
+	nm_add_uint(pk, q, &fields[F_QRY_TYPE], at + n.wirelen, 2, type);
+	nm_add_uint(pk, q, &fields[F_QRY_CLASS], at + n.wirelen + 2, 2, shown_cls);
+	if (m->mdns)
+		nm_add_bool(pk, q, &fields[F_QRY_QU], at + n.wirelen + 2, 2, cls);
+	return c.pos;
 }
 
 /* ---- resource record data ---- */
 
 /* A name inside RDATA: it may point anywhere in the message. */
-static bool rd_name(dns_msg *m, int t, int f, nm_cursor *rd, dns_name *n) {
-  uint32_t len = add_name(m, t, f, rd->pos, n);
-  return len && nm_cur_skip(rd, len);
+static bool rd_name(dns_msg *m, int t, int f, nm_cursor *rd, dns_name *n)
+{
+	uint32_t len = add_name(m, t, f, rd->pos, n);
+	return len && nm_cur_skip(rd, len);
 }
 
-static int rd_address(dns_msg *m, int t, nm_cursor *rd, bool v6) {
-  uint32_t at = rd->pos;
-  const uint8_t *a = nm_cur_take(rd, v6 ? 16 : 4);
-  if (!a)
-    return NM_MALFORMED;
-  char s[48];
-  if (v6) {
-    nm_fmt_ipv6(s, sizeof s, a);
-    nm_add_ipv6(m->pk, t, &fields[F_AAAA], at, a);
-  } else {
-    nm_fmt_ipv4(s, sizeof s, a);
-    nm_add_ipv4(m->pk, t, &fields[F_A], at, a);
-  }
-  nm_append_info(m->pk, " %s", s);
-  return NM_OK;
+static int rd_address(dns_msg *m, int t, nm_cursor *rd, bool v6)
+{
+	uint32_t at = rd->pos;
+	const uint8_t *a = nm_cur_take(rd, v6 ? 16 : 4);
+	if (!a)
+		return NM_MALFORMED;
+	char s[48];
+	if (v6) {
+		nm_fmt_ipv6(s, sizeof s, a);
+		nm_add_ipv6(m->pk, t, &fields[F_AAAA], at, a);
+	} else {
+		nm_fmt_ipv4(s, sizeof s, a);
+		nm_add_ipv4(m->pk, t, &fields[F_A], at, a);
+	}
+	nm_append_info(m->pk, " %s", s);
+	return NM_OK;
 }
 
-static int rd_one_name(dns_msg *m, int t, int f, nm_cursor *rd) {
-  dns_name n;
-  if (!rd_name(m, t, f, rd, &n))
-    return m->err ? m->err : NM_MALFORMED;
-  nm_append_info(m->pk, " %s", n.text);
-  return NM_OK;
+static int rd_one_name(dns_msg *m, int t, int f, nm_cursor *rd)
+{
+	dns_name n;
+	if (!rd_name(m, t, f, rd, &n))
+		return m->err ? m->err : NM_MALFORMED;
+	nm_append_info(m->pk, " %s", n.text);
+	return NM_OK;
 }
 
-static int rd_mx(dns_msg *m, int t, nm_cursor *rd) {
-  uint32_t at = rd->pos;
-  uint16_t pref = nm_cur_be16(rd);
-  if (rd->err)
-    return NM_MALFORMED;
-  nm_add_uint(m->pk, t, &fields[F_MX_PREF], at, 2, pref);
-  dns_name n;
-  if (!rd_name(m, t, F_MX_EXCH, rd, &n))
-    return m->err ? m->err : NM_MALFORMED;
-  nm_append_info(m->pk, " %u %s", pref, n.text);
-  return NM_OK;
+static int rd_mx(dns_msg *m, int t, nm_cursor *rd)
+{
+	uint32_t at = rd->pos;
+	uint16_t pref = nm_cur_be16(rd);
+	if (rd->err)
+		return NM_MALFORMED;
+	nm_add_uint(m->pk, t, &fields[F_MX_PREF], at, 2, pref);
+	dns_name n;
+	if (!rd_name(m, t, F_MX_EXCH, rd, &n))
+		return m->err ? m->err : NM_MALFORMED;
+	nm_append_info(m->pk, " %u %s", pref, n.text);
+	return NM_OK;
 }
 
-static int rd_soa(dns_msg *m, int t, nm_cursor *rd) {
-  dns_name mname, rname;
-  if (!rd_name(m, t, F_SOA_MNAME, rd, &mname))
-    return m->err ? m->err : NM_MALFORMED;
-  nm_append_info(m->pk, " %s", mname.text);
-  if (!rd_name(m, t, F_SOA_RNAME, rd, &rname))
-    return m->err ? m->err : NM_MALFORMED;
-  for (int f = F_SOA_SERIAL; f <= F_SOA_MINIMUM; f++) {
-    uint32_t at = rd->pos, v = nm_cur_be32(rd);
-    if (rd->err)
-      return NM_MALFORMED;
-    nm_add_uint(m->pk, t, &fields[f], at, 4, v);
-  }
-  return NM_OK;
+static int rd_soa(dns_msg *m, int t, nm_cursor *rd)
+{
+	dns_name mname, rname;
+	if (!rd_name(m, t, F_SOA_MNAME, rd, &mname))
+		return m->err ? m->err : NM_MALFORMED;
+	nm_append_info(m->pk, " %s", mname.text);
+	if (!rd_name(m, t, F_SOA_RNAME, rd, &rname))
+		return m->err ? m->err : NM_MALFORMED;
+	for (int f = F_SOA_SERIAL; f <= F_SOA_MINIMUM; f++) {
+		uint32_t at = rd->pos, v = nm_cur_be32(rd);
+		if (rd->err)
+			return NM_MALFORMED;
+		nm_add_uint(m->pk, t, &fields[f], at, 4, v);
+	}
+	return NM_OK;
 }
 
-static int rd_txt(dns_msg *m, int t, nm_cursor *rd) {
-  while (nm_cur_left(rd) > 0) {
-    uint32_t at = rd->pos;
-    uint8_t len = nm_cur_u8(rd);
-    const uint8_t *s = nm_cur_take(rd, len);
-    if (!s)
-      return NM_MALFORMED;
-    char text[4 * 255 + 1];
-    escape_text(text, sizeof text, s, len);
-    nm_add_uint(m->pk, t, &fields[F_TXT_LEN], at, 1, len);
-    nm_add_string(m->pk, t, &fields[F_TXT], at + 1, len, text);
-  }
-  return NM_OK;
+static int rd_txt(dns_msg *m, int t, nm_cursor *rd)
+{
+	while (nm_cur_left(rd) > 0) {
+		uint32_t at = rd->pos;
+		uint8_t len = nm_cur_u8(rd);
+		const uint8_t *s = nm_cur_take(rd, len);
+		if (!s)
+			return NM_MALFORMED;
+		char text[4 * 255 + 1];
+		escape_text(text, sizeof text, s, len);
+		nm_add_uint(m->pk, t, &fields[F_TXT_LEN], at, 1, len);
+		nm_add_string(m->pk, t, &fields[F_TXT], at + 1, len, text);
+	}
+	return NM_OK;
 }
 
-static int rd_srv(dns_msg *m, int t, nm_cursor *rd) {
-  uint32_t at = rd->pos;
-  uint16_t prio = nm_cur_be16(rd), weight = nm_cur_be16(rd),
-           port = nm_cur_be16(rd);
-  if (rd->err)
-    return NM_MALFORMED;
-  nm_add_uint(m->pk, t, &fields[F_SRV_PRIORITY], at, 2, prio);
-  nm_add_uint(m->pk, t, &fields[F_SRV_WEIGHT], at + 2, 2, weight);
-  nm_add_uint(m->pk, t, &fields[F_SRV_PORT], at + 4, 2, port);
-  dns_name n;
-  if (!rd_name(m, t, F_SRV_TARGET, rd, &n))
-    return m->err ? m->err : NM_MALFORMED;
-  nm_append_info(m->pk, " %u %u %u %s", prio, weight, port, n.text);
-  return NM_OK;
+static int rd_srv(dns_msg *m, int t, nm_cursor *rd)
+{
+	uint32_t at = rd->pos;
+	uint16_t prio = nm_cur_be16(rd), weight = nm_cur_be16(rd), port = nm_cur_be16(rd);
+	if (rd->err)
+		return NM_MALFORMED;
+	nm_add_uint(m->pk, t, &fields[F_SRV_PRIORITY], at, 2, prio);
+	nm_add_uint(m->pk, t, &fields[F_SRV_WEIGHT], at + 2, 2, weight);
+	nm_add_uint(m->pk, t, &fields[F_SRV_PORT], at + 4, 2, port);
+	dns_name n;
+	if (!rd_name(m, t, F_SRV_TARGET, rd, &n))
+		return m->err ? m->err : NM_MALFORMED;
+	nm_append_info(m->pk, " %u %u %u %s", prio, weight, port, n.text);
+	return NM_OK;
 }
 
 /* tshark prints an empty byte field as "<MISSING>"; so do we. */
-static void add_bytes_or_missing(dns_msg *m, int t, int f, uint32_t at,
-                                 uint32_t len, const uint8_t *d) {
-  if (len)
-    nm_add_bytes(m->pk, t, &fields[f], at, len, d);
-  else
-    nm_add_string(m->pk, t, &fields[f], at, 0, "<MISSING>");
+static void add_bytes_or_missing(dns_msg *m, int t, int f, uint32_t at, uint32_t len, const uint8_t *d)
+{
+	if (len)
+		nm_add_bytes(m->pk, t, &fields[f], at, len, d);
+	else
+		nm_add_string(m->pk, t, &fields[f], at, 0, "<MISSING>");
 }
 
-static void opt_cookie(dns_msg *m, int o, uint32_t at, uint16_t len,
-                       const uint8_t *d) {
-  uint16_t client = len < 8 ? len : 8;
-  nm_add_bytes(m->pk, o, &fields[F_OPT_COOKIE_CLIENT], at, client, d);
-  if (len >= 8)
-    add_bytes_or_missing(m, o, F_OPT_COOKIE_SERVER, at + 8, len - 8u, d + 8);
+static void opt_cookie(dns_msg *m, int o, uint32_t at, uint16_t len, const uint8_t *d)
+{
+	uint16_t client = len < 8 ? len : 8;
+	nm_add_bytes(m->pk, o, &fields[F_OPT_COOKIE_CLIENT], at, client, d);
+	if (len >= 8)
+		add_bytes_or_missing(m, o, F_OPT_COOKIE_SERVER, at + 8, len - 8u, d + 8);
 }
 
-static int rd_opt(dns_msg *m, int t, nm_cursor *rd) {
-  while (nm_cur_left(rd) > 0) {
-    uint32_t at = rd->pos;
-    uint16_t code = nm_cur_be16(rd), len = nm_cur_be16(rd);
-    const uint8_t *d = nm_cur_take(rd, len);
-    if (rd->err)
-      return NM_MALFORMED;
-    int o = nm_add_text(m->pk, t, at, 4u + len, "Option: %s",
-                        nm_val_label(opt_code_vals, code, "Unknown"));
-    nm_add_uint(m->pk, o, &fields[F_OPT_CODE], at, 2, code);
-    nm_add_uint(m->pk, o, &fields[F_OPT_LEN], at + 2, 2, len);
-    add_bytes_or_missing(m, o, F_OPT_DATA, at + 4, len, d);
-    if (code == 10)
-      opt_cookie(m, o, at + 4, len, d);
-    else if (code == 12)
-      nm_add_bytes(m->pk, o, &fields[F_OPT_PADDING], at + 4, len, d);
-  }
-  return NM_OK;
+static int rd_opt(dns_msg *m, int t, nm_cursor *rd)
+{
+	while (nm_cur_left(rd) > 0) {
+		uint32_t at = rd->pos;
+		uint16_t code = nm_cur_be16(rd), len = nm_cur_be16(rd);
+		const uint8_t *d = nm_cur_take(rd, len);
+		if (rd->err)
+			return NM_MALFORMED;
+		int o = nm_add_text(m->pk, t, at, 4u + len, "Option: %s", nm_val_label(opt_code_vals, code, "Unknown"));
+		nm_add_uint(m->pk, o, &fields[F_OPT_CODE], at, 2, code);
+		nm_add_uint(m->pk, o, &fields[F_OPT_LEN], at + 2, 2, len);
+		add_bytes_or_missing(m, o, F_OPT_DATA, at + 4, len, d);
+		if (code == 10)
+			opt_cookie(m, o, at + 4, len, d);
+		else if (code == 12)
+			nm_add_bytes(m->pk, o, &fields[F_OPT_PADDING], at + 4, len, d);
+	}
+	return NM_OK;
 }
 
 /* Whether Wireshark shows this type's RDATA as plain dns.data: unknown
  * types and these known ones (measured with tshark 4.0).  Other known types
  * have fields of their own there, so when we do not decode them we show
  * nothing rather than a field tshark would not have. */
-static bool shown_as_data(uint16_t type) {
-  static const uint16_t raw[] = {0,   31,  32,  34,  40,  53,  56,   57,
-                                 58,  100, 101, 102, 103, 251, 252,  253,
-                                 254, 255, 256, 258, 259, 260, 32768};
-  for (size_t i = 0; i < sizeof raw / sizeof raw[0]; i++)
-    if (raw[i] == type)
-      return true;
-  return !nm_val_label(type_vals, type, NULL);
+static bool shown_as_data(uint16_t type)
+{
+	static const uint16_t raw[] = {0,   31,	 32,  34,  40,	53,  56,  57,  58,  100, 101,  102,
+				       103, 251, 252, 253, 254, 255, 256, 258, 259, 260, 32768};
+	for (size_t i = 0; i < sizeof raw / sizeof raw[0]; i++)
+		if (raw[i] == type)
+			return true;
+	return !nm_val_label(type_vals, type, NULL);
 }
 
-static int rd_data(dns_msg *m, int t, uint16_t type, nm_cursor *rd) {
-  uint32_t at = rd->pos, n = nm_cur_left(rd);
-  if (n && shown_as_data(type))
-    nm_add_bytes(m->pk, t, &fields[F_DATA], at, n, nm_cur_take(rd, n));
-  return NM_OK;
+static int rd_data(dns_msg *m, int t, uint16_t type, nm_cursor *rd)
+{
+	uint32_t at = rd->pos, n = nm_cur_left(rd);
+	if (n && shown_as_data(type))
+		nm_add_bytes(m->pk, t, &fields[F_DATA], at, n, nm_cur_take(rd, n));
+	return NM_OK;
 }
 
-static int dissect_rdata(dns_msg *m, int t, uint16_t type, nm_cursor *rd) {
-  switch (type) {
-  case 1:
-    return rd_address(m, t, rd, false);
-  case 28:
-    return rd_address(m, t, rd, true);
-  case 2:
-    return rd_one_name(m, t, F_NS, rd);
-  case 5:
-    return rd_one_name(m, t, F_CNAME, rd);
-  case 12:
-    return rd_one_name(m, t, F_PTR, rd);
-  case 6:
-    return rd_soa(m, t, rd);
-  case 15:
-    return rd_mx(m, t, rd);
-  case 16:
-    return rd_txt(m, t, rd);
-  case 33:
-    return rd_srv(m, t, rd);
-  case 41:
-    return rd_opt(m, t, rd);
-  default:
-    return rd_data(m, t, type, rd);
-  }
+static int dissect_rdata(dns_msg *m, int t, uint16_t type, nm_cursor *rd)
+{
+	switch (type) {
+	case 1:
+		return rd_address(m, t, rd, false);
+	case 28:
+		return rd_address(m, t, rd, true);
+	case 2:
+		return rd_one_name(m, t, F_NS, rd);
+	case 5:
+		return rd_one_name(m, t, F_CNAME, rd);
+	case 12:
+		return rd_one_name(m, t, F_PTR, rd);
+	case 6:
+		return rd_soa(m, t, rd);
+	case 15:
+		return rd_mx(m, t, rd);
+	case 16:
+		return rd_txt(m, t, rd);
+	case 33:
+		return rd_srv(m, t, rd);
+	case 41:
+		return rd_opt(m, t, rd);
+	default:
+		return rd_data(m, t, type, rd);
+	}
 }
 
 /* ---- resource records ---- */
 
 typedef struct rr_head {
-  uint16_t type, cls, rdlen;
-  uint32_t ttl;
+	uint16_t type, cls, rdlen;
+	uint32_t ttl;
 } rr_head;
 
 /* SRV owners ("_sip._tcp.example.com") are shown split in three, as
  * Wireshark does; other owners as dns.resp.name. */
-static void add_owner(dns_msg *m, int t, uint32_t at, const dns_name *n,
-                      uint16_t type) {
-  const char *a = strchr(n->text, '.'), *b = a ? strchr(a + 1, '.') : NULL;
-  if (type != 33 || !b || n->status != NAME_OK) {
-    nm_add_string(m->pk, t, &fields[F_RESP_NAME], at, n->wirelen, n->text);
-    return;
-  }
-  char part[sizeof n->text];
-  snprintf(part, sizeof part, "%.*s", (int)(a - n->text), n->text);
-  nm_add_string(m->pk, t, &fields[F_SRV_SERVICE], at, n->wirelen, part);
-  snprintf(part, sizeof part, "%.*s", (int)(b - a - 1), a + 1);
-  nm_add_string(m->pk, t, &fields[F_SRV_PROTO], at, n->wirelen, part);
-  nm_add_string(m->pk, t, &fields[F_SRV_NAME], at, n->wirelen, b + 1);
+static void add_owner(dns_msg *m, int t, uint32_t at, const dns_name *n, uint16_t type)
+{
+	const char *a = strchr(n->text, '.'), *b = a ? strchr(a + 1, '.') : NULL;
+	if (type != 33 || !b || n->status != NAME_OK) {
+		nm_add_string(m->pk, t, &fields[F_RESP_NAME], at, n->wirelen, n->text);
+		return;
+	}
+	char part[sizeof n->text];
+	snprintf(part, sizeof part, "%.*s", (int)(a - n->text), n->text);
+	nm_add_string(m->pk, t, &fields[F_SRV_SERVICE], at, n->wirelen, part);
+	snprintf(part, sizeof part, "%.*s", (int)(b - a - 1), a + 1);
+	nm_add_string(m->pk, t, &fields[F_SRV_PROTO], at, n->wirelen, part);
+	nm_add_string(m->pk, t, &fields[F_SRV_NAME], at, n->wirelen, b + 1);
 }
 
 /* OPT reuses CLASS as the UDP payload size and TTL as extended RCODE,
  * version and flags (RFC 6891). */
-static void add_rr_head(dns_msg *m, int t, uint32_t at, const rr_head *h) {
-  nm_packet *pk = m->pk;
-  nm_add_uint(pk, t, &fields[F_RESP_TYPE], at, 2, h->type);
-  if (h->type == 41) {
-    nm_add_uint(pk, t, &fields[F_UDP_PAYLOAD], at + 2, 2, h->cls);
-    nm_add_uint(pk, t, &fields[F_EXT_RCODE], at + 4, 1, h->ttl >> 24);
-    nm_add_uint(pk, t, &fields[F_EDNS_VERSION], at + 5, 1,
-                (h->ttl >> 16) & 0xff);
-    int z = nm_add_uint(pk, t, &fields[F_RESP_Z], at + 6, 2, h->ttl & 0xffff);
-    nm_add_bool(pk, z, &fields[F_Z_DO], at + 6, 2, h->ttl & 0xffff);
-    nm_add_uint(pk, z, &fields[F_Z_RESERVED], at + 6, 2, h->ttl & 0xffff);
-  } else {
-    nm_add_uint(pk, t, &fields[F_RESP_CLASS], at + 2, 2,
-                m->mdns ? h->cls & 0x7fff : h->cls);
-    if (m->mdns)
-      nm_add_bool(pk, t, &fields[F_RESP_CACHE_FLUSH], at + 2, 2, h->cls);
-    nm_add_uint(pk, t, &fields[F_RESP_TTL], at + 4, 4, h->ttl);
-  }
-  nm_add_uint(pk, t, &fields[F_RESP_LEN], at + 8, 2, h->rdlen);
+static void add_rr_head(dns_msg *m, int t, uint32_t at, const rr_head *h)
+{
+	nm_packet *pk = m->pk;
+	nm_add_uint(pk, t, &fields[F_RESP_TYPE], at, 2, h->type);
+	if (h->type == 41) {
+		nm_add_uint(pk, t, &fields[F_UDP_PAYLOAD], at + 2, 2, h->cls);
+		nm_add_uint(pk, t, &fields[F_EXT_RCODE], at + 4, 1, h->ttl >> 24);
+		nm_add_uint(pk, t, &fields[F_EDNS_VERSION], at + 5, 1, (h->ttl >> 16) & 0xff);
+		int z = nm_add_uint(pk, t, &fields[F_RESP_Z], at + 6, 2, h->ttl & 0xffff);
+		nm_add_bool(pk, z, &fields[F_Z_DO], at + 6, 2, h->ttl & 0xffff);
+		nm_add_uint(pk, z, &fields[F_Z_RESERVED], at + 6, 2, h->ttl & 0xffff);
+	} else {
+		nm_add_uint(pk, t, &fields[F_RESP_CLASS], at + 2, 2, m->mdns ? h->cls & 0x7fff : h->cls);
+		if (m->mdns)
+			nm_add_bool(pk, t, &fields[F_RESP_CACHE_FLUSH], at + 2, 2, h->cls);
+		nm_add_uint(pk, t, &fields[F_RESP_TTL], at + 4, 4, h->ttl);
+	}
+	nm_add_uint(pk, t, &fields[F_RESP_LEN], at + 8, 2, h->rdlen);
 }
 
 /* One resource record; returns the offset after it, or 0 (m->err set). */
-static uint32_t dissect_rr(dns_msg *m, int parent, uint32_t at) {
-  dns_name n;
-  int r = read_name(m, at, &n);
-  if (r != NM_OK) {
-    set_err(m, r);
-    return 0;
-  }
-  nm_cursor c = nm_cursor_make(m->pk->data, at + n.wirelen, m->end);
-  rr_head h;
-  h.type = nm_cur_be16(&c), h.cls = nm_cur_be16(&c);
-  h.ttl = nm_cur_be32(&c), h.rdlen = nm_cur_be16(&c);
-  if (c.err) {
-    set_err(m, NM_TRUNCATED);
-    return 0;
-  }
-  char tb[24], cb[16];
-  const char *tn = type_name(h.type, tb, sizeof tb);
-  nm_append_info(m->pk, " %s", tn);
-  int t = nm_add_text(m->pk, parent, at, n.wirelen + 10u + h.rdlen,
-                      "%s: type %s, class %s", n.text, tn,
-                      class_name(h.cls, cb, sizeof cb));
-  add_owner(m, t, at, &n, h.type);
-  add_rr_head(m, t, at + n.wirelen, &h);
-  bool clipped = h.rdlen > nm_cur_left(&c);
-  nm_cursor rd = nm_cur_sub(&c, h.rdlen);
-  int rr = dissect_rdata(m, t, h.type, &rd);
-  if (clipped)
-    set_err(m, NM_TRUNCATED);
-  set_err(m, rr);
-  return m->err ? 0 : c.pos;
+static uint32_t dissect_rr(dns_msg *m, int parent, uint32_t at)
+{
+	dns_name n;
+	int r = read_name(m, at, &n);
+	if (r != NM_OK) {
+		set_err(m, r);
+		return 0;
+	}
+	nm_cursor c = nm_cursor_make(m->pk->data, at + n.wirelen, m->end);
+	rr_head h;
+	h.type = nm_cur_be16(&c), h.cls = nm_cur_be16(&c);
+	h.ttl = nm_cur_be32(&c), h.rdlen = nm_cur_be16(&c);
+	if (c.err) {
+		set_err(m, NM_TRUNCATED);
+		return 0;
+	}
+	char tb[24], cb[16];
+	const char *tn = type_name(h.type, tb, sizeof tb);
+	nm_append_info(m->pk, " %s", tn);
+	int t = nm_add_text(m->pk, parent, at, n.wirelen + 10u + h.rdlen, "%s: type %s, class %s", n.text, tn,
+			    class_name(h.cls, cb, sizeof cb));
+	add_owner(m, t, at, &n, h.type);
+	add_rr_head(m, t, at + n.wirelen, &h);
+	bool clipped = h.rdlen > nm_cur_left(&c);
+	nm_cursor rd = nm_cur_sub(&c, h.rdlen);
+	int rr = dissect_rdata(m, t, h.type, &rd);
+	if (clipped)
+		set_err(m, NM_TRUNCATED);
+	set_err(m, rr);
+	return m->err ? 0 : c.pos;
 }
 
 /* ---- the message ---- */
 
 typedef struct section {
-  const char *title;
-  int count_field;
-  bool questions;
+	const char *title;
+	int count_field;
+	bool questions;
 } section;
 
 static const section std_sections[4] = {
-    {"Queries", F_QDCOUNT, true},
-    {"Answers", F_ANCOUNT, false},
-    {"Authoritative nameservers", F_NSCOUNT, false},
-    {"Additional records", F_ARCOUNT, false},
+	{"Queries", F_QDCOUNT, true},
+	{"Answers", F_ANCOUNT, false},
+	{"Authoritative nameservers", F_NSCOUNT, false},
+	{"Additional records", F_ARCOUNT, false},
 };
 
 static const section update_sections[4] = {
-    {"Zone", F_ZOCOUNT, true},
-    {"Prerequisites", F_PRCOUNT, false},
-    {"Updates", F_UPCOUNT, false},
-    {"Additional records", F_ARCOUNT, false},
+	{"Zone", F_ZOCOUNT, true},
+	{"Prerequisites", F_PRCOUNT, false},
+	{"Updates", F_UPCOUNT, false},
+	{"Additional records", F_ARCOUNT, false},
 };
 
 /* Records of one section; false once one cannot be read (the counts may
  * lie, so this stops at the first record that runs out of bytes). */
-static bool dissect_section(dns_msg *m, int t, const section *s, unsigned count,
-                            uint32_t *at) {
-  if (count == 0)
-    return true;
-  int st = nm_add_text(m->pk, t, *at, 0, "%s", s->title);
-  uint32_t from = *at;
-  for (unsigned i = 0; i < count; i++) {
-    uint32_t next =
-        s->questions ? dissect_query(m, st, *at) : dissect_rr(m, st, *at);
-    if (!next)
-      return false;
-    *at = next;
-  }
-  if (st >= 0)
-    m->pk->tree->nodes[st].length = *at - from;
-  return true;
+static bool dissect_section(dns_msg *m, int t, const section *s, unsigned count, uint32_t *at)
+{
+	if (count == 0)
+		return true;
+	int st = nm_add_text(m->pk, t, *at, 0, "%s", s->title);
+	uint32_t from = *at;
+	for (unsigned i = 0; i < count; i++) {
+		uint32_t next = s->questions ? dissect_query(m, st, *at) : dissect_rr(m, st, *at);
+		if (!next)
+			return false;
+		*at = next;
+	}
+	if (st >= 0)
+		m->pk->tree->nodes[st].length = *at - from;
+	return true;
 }
 
-static void dissect_message(dns_msg *m, int t) {
-  nm_cursor c = nm_cursor_make(m->pk->data, m->start, m->end);
-  uint16_t id = nm_cur_be16(&c), flags = nm_cur_be16(&c);
-  uint16_t counts[4];
-  for (int i = 0; i < 4; i++)
-    counts[i] = nm_cur_be16(&c);
-  if (c.err) {
-    set_err(m, NM_TRUNCATED);
-    return;
-  }
-  set_info_head(m, id, flags);
-  nm_add_uint(m->pk, t, &fields[F_ID], m->start, 2, id);
-  add_flags(m, t, m->start + 2, flags);
-  const section *secs =
-      ((flags >> 11) & 0xf) == 5 ? update_sections : std_sections;
-  for (int i = 0; i < 4; i++)
-    nm_add_uint(m->pk, t, &fields[secs[i].count_field], m->start + 4 + 2u * i,
-                2, counts[i]);
-  uint32_t at = c.pos;
-  for (int i = 0; i < 4; i++)
-    if (!dissect_section(m, t, &secs[i], counts[i], &at))
-      return;
+static void dissect_message(dns_msg *m, int t)
+{
+	nm_cursor c = nm_cursor_make(m->pk->data, m->start, m->end);
+	uint16_t id = nm_cur_be16(&c), flags = nm_cur_be16(&c);
+	uint16_t counts[4];
+	for (int i = 0; i < 4; i++)
+		counts[i] = nm_cur_be16(&c);
+	if (c.err) {
+		set_err(m, NM_TRUNCATED);
+		return;
+	}
+	set_info_head(m, id, flags);
+	nm_add_uint(m->pk, t, &fields[F_ID], m->start, 2, id);
+	add_flags(m, t, m->start + 2, flags);
+	const section *secs = ((flags >> 11) & 0xf) == 5 ? update_sections : std_sections;
+	for (int i = 0; i < 4; i++)
+		nm_add_uint(m->pk, t, &fields[secs[i].count_field], m->start + 4 + 2u * i, 2, counts[i]);
+	uint32_t at = c.pos;
+	for (int i = 0; i < 4; i++)
+		if (!dissect_section(m, t, &secs[i], counts[i], &at))
+			return;
 }
 
-static int dissect_datagram(nm_packet *pk, nm_cursor *c, int parent,
-                            const nm_protocol *p) {
-  dns_msg m = {pk, p, c->pos, c->end, p == &nm_proto_mdns, NM_OK};
-  int t = nm_add_proto(pk, parent, p, c->pos, nm_cur_left(c));
-  dissect_message(&m, t);
-  c->pos = c->end;
-  return m.err;
+static int dissect_datagram(nm_packet *pk, nm_cursor *c, int parent, const nm_protocol *p)
+{
+	dns_msg m = {pk, p, c->pos, c->end, p == &nm_proto_mdns, NM_OK};
+	int t = nm_add_proto(pk, parent, p, c->pos, nm_cur_left(c));
+	dissect_message(&m, t);
+	c->pos = c->end;
+	return m.err;
 }
 
-static int dissect_dns_udp(nm_packet *pk, nm_cursor *c, int parent) {
-  return dissect_datagram(pk, c, parent, &nm_proto_dns);
+static int dissect_dns_udp(nm_packet *pk, nm_cursor *c, int parent)
+{
+	return dissect_datagram(pk, c, parent, &nm_proto_dns);
 }
 
-static int dissect_mdns(nm_packet *pk, nm_cursor *c, int parent) {
-  return dissect_datagram(pk, c, parent, &nm_proto_mdns);
+static int dissect_mdns(nm_packet *pk, nm_cursor *c, int parent)
+{
+	return dissect_datagram(pk, c, parent, &nm_proto_mdns);
 }
 
 /* DNS over TCP: messages with a 2-byte length prefix, possibly several in
  * one segment; a message cut by the segment end is dissected as far as it
  * goes and reported truncated. */
-static int dissect_dns_tcp(nm_packet *pk, nm_cursor *c, int parent) {
-  int r = NM_OK;
-  while (r == NM_OK && nm_cur_left(c) > 0) {
-    uint32_t at = c->pos;
-    uint16_t len = nm_cur_be16(c);
-    if (c->err)
-      return NM_TRUNCATED;
-    bool cut = len > nm_cur_left(c);
-    nm_cursor body = nm_cur_sub(c, len);
-    int t = nm_add_proto(pk, parent, &nm_proto_dns, at, body.end - at);
-    nm_add_uint(pk, t, &fields[F_LENGTH], at, 2, len);
-    dns_msg m = {pk, &nm_proto_dns, body.pos, body.end, false, NM_OK};
-    dissect_message(&m, t);
-    r = cut && m.err == NM_OK ? NM_TRUNCATED : m.err;
-  }
-  return r;
+static int dissect_dns_tcp(nm_packet *pk, nm_cursor *c, int parent)
+{
+	int r = NM_OK;
+	while (r == NM_OK && nm_cur_left(c) > 0) {
+		uint32_t at = c->pos;
+		uint16_t len = nm_cur_be16(c);
+		if (c->err)
+			return NM_TRUNCATED;
+		bool cut = len > nm_cur_left(c);
+		nm_cursor body = nm_cur_sub(c, len);
+		int t = nm_add_proto(pk, parent, &nm_proto_dns, at, body.end - at);
+		nm_add_uint(pk, t, &fields[F_LENGTH], at, 2, len);
+		dns_msg m = {pk, &nm_proto_dns, body.pos, body.end, false, NM_OK};
+		dissect_message(&m, t);
+		r = cut && m.err == NM_OK ? NM_TRUNCATED : m.err;
+	}
+	return r;
 }
 
-static void init_dns(void) {
-  nm_handoff_add(NM_TAB_UDP_PORT, 53, &nm_proto_dns);
-  nm_handoff_add(NM_TAB_TCP_PORT, 53, &nm_proto_dns);
-  nm_handoff_add(NM_TAB_TCP_PORT, 5353, &nm_proto_dns);
-  nm_handoff_add(NM_TAB_UDP_PORT, 5353, &nm_proto_mdns);
+static void init_dns(void)
+{
+	nm_handoff_add(NM_TAB_UDP_PORT, 53, &nm_proto_dns);
+	nm_handoff_add(NM_TAB_TCP_PORT, 53, &nm_proto_dns);
+	nm_handoff_add(NM_TAB_TCP_PORT, 5353, &nm_proto_dns);
+	nm_handoff_add(NM_TAB_UDP_PORT, 5353, &nm_proto_mdns);
 }
 
 /* One protocol serves UDP and TCP (frame.protocols says "dns" for both);
  * the framing follows the layer that called us, the one before "dns" in
  * the packet's protocol list. */
-static int dissect_dns(nm_packet *pk, nm_cursor *c, int parent) {
-  if (pk->nprotos >= 2 && pk->proto_ids[pk->nprotos - 2] == nm_proto_tcp.id)
-    return dissect_dns_tcp(pk, c, parent);
-  return dissect_dns_udp(pk, c, parent);
+static int dissect_dns(nm_packet *pk, nm_cursor *c, int parent)
+{
+	if (pk->nprotos >= 2 && pk->proto_ids[pk->nprotos - 2] == nm_proto_tcp.id)
+		return dissect_dns_tcp(pk, c, parent);
+	return dissect_dns_udp(pk, c, parent);
 }
 
 nm_protocol nm_proto_dns = {
-    "dns",    "DNS", "Domain Name System", fields, F_COUNT, dissect_dns,
-    init_dns, 0,
+	"dns", "DNS", "Domain Name System", fields, F_COUNT, dissect_dns, init_dns, 0,
 };
 
 nm_protocol nm_proto_mdns = {
-    "mdns", "MDNS", "Multicast Domain Name System", NULL, 0, dissect_mdns,
-    NULL,   0,
+	"mdns", "MDNS", "Multicast Domain Name System", NULL, 0, dissect_mdns, NULL, 0,
 };
