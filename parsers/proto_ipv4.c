@@ -195,14 +195,9 @@ typedef struct ip_hdr {
 	const uint8_t *src, *dst;
 } ip_hdr;
 
+/* The fields after the length checks (which tshark stops at). */
 static void add_header(nm_packet *pk, int t, uint32_t s, const ip_hdr *h)
 {
-	nm_add_uint(pk, t, &fields[F_VERSION], s, 1, h->vhl >> 4);
-	nm_add_uint(pk, t, &fields[F_HDR_LEN], s, 1, (h->vhl & 15u) * 4u);
-	int ds = nm_add_uint(pk, t, &fields[F_DSFIELD], s + 1, 1, h->tos);
-	nm_add_uint(pk, ds, &fields[F_DSCP], s + 1, 1, h->tos);
-	nm_add_uint(pk, ds, &fields[F_ECN], s + 1, 1, h->tos);
-	nm_add_uint(pk, t, &fields[F_LEN], s + 2, 2, h->len);
 	nm_add_uint(pk, t, &fields[F_ID], s + 4, 2, h->id);
 	uint8_t fb = (uint8_t)(h->frag >> 8);
 	int fl = nm_add_uint(pk, t, &fields[F_FLAGS], s + 6, 1, fb);
@@ -215,6 +210,32 @@ static void add_header(nm_packet *pk, int t, uint32_t s, const ip_hdr *h)
 	nm_add_uint(pk, t, &fields[F_CHECKSUM], s + 10, 2, h->sum);
 	add_addr(pk, t, F_SRC, F_SRC_HOST, s + 12, h->src);
 	add_addr(pk, t, F_DST, F_DST_HOST, s + 16, h->dst);
+}
+
+/* Version, header length, DS field and total length, each checked in the
+ * order tshark checks them; false when the header is bogus. */
+static bool add_lengths(nm_packet *pk, int t, uint32_t s, const ip_hdr *h)
+{
+	uint32_t hlen = (h->vhl & 15u) * 4u;
+	nm_add_uint(pk, t, &fields[F_VERSION], s, 1, h->vhl >> 4);
+	if ((h->vhl >> 4) != 4) {
+		nm_set_info(pk, "Bogus IPv4 version (%u, must be 4)", h->vhl >> 4);
+		return false;
+	}
+	nm_add_uint(pk, t, &fields[F_HDR_LEN], s, 1, hlen);
+	if (hlen < 20) {
+		nm_set_info(pk, "Bogus IP header length (%u, must be at least 20)", hlen);
+		return false;
+	}
+	int ds = nm_add_uint(pk, t, &fields[F_DSFIELD], s + 1, 1, h->tos);
+	nm_add_uint(pk, ds, &fields[F_DSCP], s + 1, 1, h->tos);
+	nm_add_uint(pk, ds, &fields[F_ECN], s + 1, 1, h->tos);
+	nm_add_uint(pk, t, &fields[F_LEN], s + 2, 2, h->len);
+	if (h->len && h->len < hlen) {
+		nm_set_info(pk, "Bogus IP length (%u, less than header length %u)", h->len, hlen);
+		return false;
+	}
+	return true;
 }
 
 static void set_summary(nm_packet *pk, const ip_hdr *h)
@@ -287,20 +308,10 @@ static int dissect_ip(nm_packet *pk, nm_cursor *c, int parent)
 			nm_add_uint(pk, t, &fields[F_VERSION], start, 1, vhl >> 4);
 		return NM_TRUNCATED;
 	}
+	if (!add_lengths(pk, t, start, &h))
+		return NM_MALFORMED;
 	add_header(pk, t, start, &h);
 	set_summary(pk, &h);
-	if ((h.vhl >> 4) != 4) {
-		nm_set_info(pk, "Bogus IPv4 version (%u, must be 4)", h.vhl >> 4);
-		return NM_MALFORMED;
-	}
-	if (hlen < 20) {
-		nm_set_info(pk, "Bogus IP header length (%u, must be at least 20)", hlen);
-		return NM_MALFORMED;
-	}
-	if (h.len && h.len < hlen) {
-		nm_set_info(pk, "Bogus IP length (%u, less than header length %u)", h.len, hlen);
-		return NM_MALFORMED;
-	}
 	return dissect_body(pk, c, t, &h);
 }
 

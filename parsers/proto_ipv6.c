@@ -265,6 +265,9 @@ static void set_summary(nm_packet *pk, const uint8_t *src, const uint8_t *dst, u
 	memcpy(pk->flow.dst, dst, 16);
 }
 
+/* proto_ipv4.c's ip.version, looked up once at start-up (read-only after). */
+static const nm_field *ip_version;
+
 static int dissect_ipv6(nm_packet *pk, nm_cursor *c, int parent)
 {
 	(void)parent;
@@ -277,6 +280,8 @@ static int dissect_ipv6(nm_packet *pk, nm_cursor *c, int parent)
 	if (c->err)
 		return NM_TRUNCATED;
 	nm_add_uint(pk, t, &fields[F_VERSION], s, 1, w >> 28);
+	if (ip_version) /* tshark also answers "ip.version == 6" */
+		nm_hide(pk, nm_add_uint(pk, t, ip_version, s, 1, w >> 28));
 	if (w >> 28 != 6) {
 		nm_set_info(pk, "Bogus IPv6 version (%u, must be 6)", w >> 28);
 		return NM_MALFORMED;
@@ -300,6 +305,7 @@ static int dissect_ipv6(nm_packet *pk, nm_cursor *c, int parent)
 
 static void init_ipv6(void)
 {
+	ip_version = nm_field_find("ip.version");
 	nm_handoff_add(NM_TAB_ETHERTYPE, 0x86dd, &nm_proto_ipv6);
 }
 

@@ -154,11 +154,7 @@ static bool add_option(nm_packet *pk, int t, nm_cursor *oc)
 	bool ok;
 	uint8_t len = nm_cur_peek(oc, 0, &ok);
 	if (!ok || len < 2 || !nm_cur_has(oc, len - 1u)) {
-		int o = nm_add_bytes(pk, t, &fields[option_field(kind)], at, 1, pk->data + at);
-		nm_add_uint(pk, o, &fields[F_KIND], at, 1, kind);
-		if (ok)
-			nm_add_uint(pk, o, &fields[F_OPTLEN], at + 1, 1, len);
-		nm_add_text(pk, o, at, 1, "[Option length is invalid]");
+		nm_add_text(pk, t, at, 1, "[Option kind %u: length is invalid]", kind);
 		return false;
 	}
 	int o = nm_add_bytes(pk, t, &fields[option_field(kind)], at, len, pk->data + at);
@@ -231,24 +227,30 @@ static void add_flags(nm_packet *pk, int t, uint32_t s, uint16_t word)
 	nm_add_string(pk, fl, &fields[F_STR], s + 12, 2, str);
 }
 
+static void add_ports(nm_packet *pk, int t, uint32_t s, uint16_t sport, uint16_t dport)
+{
+	nm_add_uint(pk, t, &fields[F_SRCPORT], s, 2, sport);
+	nm_add_uint(pk, t, &fields[F_DSTPORT], s + 2, 2, dport);
+	nm_hide(pk, nm_add_uint(pk, t, &fields[F_PORT], s, 2, sport));
+	nm_hide(pk, nm_add_uint(pk, t, &fields[F_PORT], s + 2, 2, dport));
+	nm_set_info(pk, "%u → %u", sport, dport);
+	pk->flow.sport = sport;
+	pk->flow.dport = dport;
+}
+
+/* What follows the header length check (tshark stops before it). */
 static void add_header(nm_packet *pk, int t, uint32_t s, const tcp_hdr *h)
 {
-	nm_add_uint(pk, t, &fields[F_SRCPORT], s, 2, h->sport);
-	nm_add_uint(pk, t, &fields[F_DSTPORT], s + 2, 2, h->dport);
-	nm_hide(pk, nm_add_uint(pk, t, &fields[F_PORT], s, 2, h->sport));
-	nm_hide(pk, nm_add_uint(pk, t, &fields[F_PORT], s + 2, 2, h->dport));
-	nm_add_uint(pk, t, &fields[F_SEQ], s + 4, 4, h->seq);
-	nm_add_uint(pk, t, &fields[F_SEQ_RAW], s + 4, 4, h->seq);
 	nm_add_uint(pk, t, &fields[F_ACK], s + 8, 4, h->ack);
 	nm_add_uint(pk, t, &fields[F_ACK_RAW], s + 8, 4, h->ack);
-	nm_add_uint(pk, t, &fields[F_HDR_LEN], s + 12, 1, h->hlen);
 	add_flags(pk, t, s, h->word);
 	nm_add_uint(pk, t, &fields[F_WIN], s + 14, 2, h->win);
 	nm_add_uint(pk, t, &fields[F_CHECKSUM], s + 16, 2, h->sum);
 	nm_add_uint(pk, t, &fields[F_URGPTR], s + 18, 2, h->urp);
 }
 
-static void set_info(nm_packet *pk, const tcp_hdr *h, uint32_t seglen)
+/* Info up to the window (and urgent pointer); Len= is appended after. */
+static void set_info(nm_packet *pk, const tcp_hdr *h)
 {
 	char fl[64];
 	flags_text(fl, sizeof fl, h->word & 0xfffu);
@@ -258,13 +260,10 @@ static void set_info(nm_packet *pk, const tcp_hdr *h, uint32_t seglen)
 	nm_append_info(pk, " Win=%u", h->win);
 	if (h->word & 0x20)
 		nm_append_info(pk, " Urg=%u", h->urp);
-	nm_append_info(pk, " Len=%u", seglen);
 }
 
 static bool read_header(nm_cursor *c, tcp_hdr *h)
 {
-	h->sport = nm_cur_be16(c);
-	h->dport = nm_cur_be16(c);
 	h->seq = nm_cur_be32(c);
 	h->ack = nm_cur_be32(c);
 	h->word = nm_cur_be16(c);
@@ -280,24 +279,30 @@ static int dissect_tcp(nm_packet *pk, nm_cursor *c, int parent)
 	(void)parent;
 	uint32_t s = c->pos;
 	tcp_hdr h;
-	bool ok = read_header(c, &h);
-	int t = nm_add_proto(pk, -1, &nm_proto_tcp, s, ok && h.hlen >= 20 ? h.hlen : nm_cur_left(c));
+	h.sport = nm_cur_be16(c);
+	h.dport = nm_cur_be16(c);
+	bool ok = !c->err && read_header(c, &h);
+	int t = nm_add_proto(pk, -1, &nm_proto_tcp, s, ok && h.hlen >= 20 ? h.hlen : nm_cur_left(c) + (c->pos - s));
+	if (s + 4 <= c->pos)
+		add_ports(pk, t, s, h.sport, h.dport);
 	if (!ok)
 		return NM_TRUNCATED;
-	add_header(pk, t, s, &h);
-	pk->flow.sport = h.sport;
-	pk->flow.dport = h.dport;
+	nm_add_uint(pk, t, &fields[F_SEQ], s + 4, 4, h.seq);
+	nm_add_uint(pk, t, &fields[F_SEQ_RAW], s + 4, 4, h.seq);
 	pk->flow.tcp_flags = (uint8_t)h.word;
 	uint32_t plen = pk->ip_plen ? pk->ip_plen : nm_cur_left(c) + 20;
+	nm_add_uint(pk, t, &fields[F_LEN], s, 0, plen >= h.hlen ? plen - h.hlen : 0);
+	nm_add_uint(pk, t, &fields[F_HDR_LEN], s + 12, 1, h.hlen);
 	if (h.hlen < 20 || h.hlen > plen) {
-		set_info(pk, &h, 0);
-		nm_add_text(pk, t, s + 12, 1, "Bogus TCP header length (%u, must be %s)", h.hlen,
-			    h.hlen < 20 ? "at least 20" : "no more than the IP payload");
+		set_info(pk, &h);
+		nm_append_info(pk, ", bogus TCP header length (%u, must be at %s %u)", h.hlen, h.hlen < 20 ? "least" : "most",
+			       h.hlen < 20 ? 20 : plen);
 		return NM_MALFORMED;
 	}
+	add_header(pk, t, s, &h);
 	uint32_t seglen = plen - h.hlen;
-	nm_add_uint(pk, t, &fields[F_LEN], s, h.hlen, seglen);
-	set_info(pk, &h, seglen);
+	set_info(pk, &h);
+	nm_append_info(pk, " Len=%u", seglen);
 	nm_cursor oc = nm_cur_sub(c, h.hlen - 20);
 	if (nm_cur_left(&oc) < h.hlen - 20)
 		return NM_TRUNCATED;
@@ -308,7 +313,6 @@ static int dissect_tcp(nm_packet *pk, nm_cursor *c, int parent)
 	int r = nm_port_handoff(NM_TAB_TCP_PORT, h.sport, h.dport, pk, &pl);
 	return r == NM_OK && !opts_ok ? NM_MALFORMED : r;
 }
-
 static void init_tcp(void)
 {
 	nm_handoff_add(NM_TAB_IP_PROTO, 6, &nm_proto_tcp);

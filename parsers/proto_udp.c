@@ -46,28 +46,31 @@ static int dissect_udp(nm_packet *pk, nm_cursor *c, int parent)
 	uint16_t dport = nm_cur_be16(c);
 	uint16_t len = nm_cur_be16(c);
 	uint16_t sum = nm_cur_be16(c);
-	int t = nm_add_proto(pk, -1, &nm_proto_udp, s, c->err ? nm_cur_left(c) : 8);
+	int t = nm_add_proto(pk, -1, &nm_proto_udp, s, c->err ? nm_cur_left(c) + (c->pos - s) : 8);
+	if (s + 4 <= c->pos) {
+		nm_add_uint(pk, t, &fields[F_SRCPORT], s, 2, sport);
+		nm_add_uint(pk, t, &fields[F_DSTPORT], s + 2, 2, dport);
+		nm_hide(pk, nm_add_uint(pk, t, &fields[F_PORT], s, 2, sport));
+		nm_hide(pk, nm_add_uint(pk, t, &fields[F_PORT], s + 2, 2, dport));
+		nm_set_info(pk, "%u → %u", sport, dport);
+		pk->flow.sport = sport;
+		pk->flow.dport = dport;
+	}
 	if (c->err)
 		return NM_TRUNCATED;
-	nm_add_uint(pk, t, &fields[F_SRCPORT], s, 2, sport);
-	nm_add_uint(pk, t, &fields[F_DSTPORT], s + 2, 2, dport);
-	nm_hide(pk, nm_add_uint(pk, t, &fields[F_PORT], s, 2, sport));
-	nm_hide(pk, nm_add_uint(pk, t, &fields[F_PORT], s + 2, 2, dport));
 	nm_add_uint(pk, t, &fields[F_LENGTH], s + 4, 2, len);
-	nm_add_uint(pk, t, &fields[F_CHECKSUM], s + 6, 2, sum);
-	pk->flow.sport = sport;
-	pk->flow.dport = dport;
 	/* Length 0 is an IPv6 jumbogram's: the IP layer gives the length. */
 	uint32_t ulen = len == 0 && pk->flow.family == 6 ? pk->ip_plen : len;
-	nm_set_info(pk, "%u → %u Len=%u", sport, dport, ulen >= 8 ? ulen - 8 : 0);
 	if (ulen < 8) {
-		nm_add_text(pk, t, s + 4, 2, "[Bad length value %u < 8]", ulen);
+		nm_append_info(pk, " [BAD UDP LENGTH %u < 8]", ulen);
 		return NM_MALFORMED;
 	}
+	nm_add_uint(pk, t, &fields[F_CHECKSUM], s + 6, 2, sum);
 	if (pk->ip_plen && ulen > pk->ip_plen) {
-		nm_add_text(pk, t, s + 4, 2, "[Bad length value %u > IP payload length]", ulen);
+		nm_append_info(pk, " [BAD UDP LENGTH %u > IP PAYLOAD LENGTH]", ulen);
 		return NM_MALFORMED;
 	}
+	nm_append_info(pk, " Len=%u", ulen - 8);
 	nm_cursor pl = nm_cur_sub(c, ulen - 8);
 	if (nm_cur_left(&pl))
 		nm_add_bytes(pk, t, &fields[F_PAYLOAD], pl.pos, nm_cur_left(&pl), pk->data + pl.pos);
