@@ -31,6 +31,8 @@ int nm_port_handoff(nm_table tab, uint16_t sport, uint16_t dport, nm_packet *pk,
 {
 	uint16_t lo = sport < dport ? sport : dport, hi = sport < dport ? dport : sport;
 	int r = NM_OK;
+	if (nm_cur_left(c) == 0) /* no payload: nothing to hand on (a bare SYN is not DNS) */
+		return NM_OK;
 	if (nm_call_table(tab, lo, pk, c, -1, &r))
 		return r;
 	if (hi != lo && nm_call_table(tab, hi, pk, c, -1, &r))
@@ -67,7 +69,7 @@ static int dissect_udp(nm_packet *pk, nm_cursor *c, int parent)
 	}
 	nm_add_uint(pk, t, &fields[F_CHECKSUM], s + 6, 2, sum);
 	if (pk->ip_plen && ulen > pk->ip_plen) {
-		nm_append_info(pk, " [BAD UDP LENGTH %u > IP PAYLOAD LENGTH]", ulen);
+		nm_append_info(pk, " [BAD UDP LENGTH %u > IP PAYLOAD LENGTH] Len=%u", ulen, ulen - 8);
 		return NM_MALFORMED;
 	}
 	nm_append_info(pk, " Len=%u", ulen - 8);
