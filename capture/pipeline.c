@@ -21,8 +21,13 @@ struct nm_pipeline {
 	int64_t capture_id;
 	pthread_t cap_thread, wr_thread;
 	nm_queue q, pool; /* work for the writer; free batches */
-	_Atomic bool stop, finished;
+	_Atomic bool stop, finished, paused;
 	int write_failed;
+	char error[256]; /* written by the capture thread before finished */
+
+	/* published for other threads (nm_pipeline_counters_get) */
+	_Atomic uint64_t a_frames, a_bytes, a_paused, a_stored, a_stored_bytes;
+	_Atomic uint64_t a_dropped_queue, a_dropped_kernel, a_recv;
 
 	/* capture thread state */
 	nm_batch *cur;
@@ -48,6 +53,24 @@ static int64_t wall_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+static void store_lock(nm_pipeline *p)
+{
+	if (p->o.store_lock)
+		pthread_mutex_lock(p->o.store_lock);
+}
+
+static void store_unlock(nm_pipeline *p)
+{
+	if (p->o.store_lock)
+		pthread_mutex_unlock(p->o.store_lock);
+}
+
+/* nm_rt (the status page's "capture") follows the latest capture started. */
+static bool owns_rt(const nm_pipeline *p)
+{
+	return atomic_load(&nm_rt.capture_id) == p->capture_id;
+}
+
 /* ---- capture thread ---- */
 
 static void send_msg(nm_pipeline *p, nm_msg m)
@@ -65,6 +88,7 @@ static void ship_batch(nm_pipeline *p)
 	nm_msg free_b;
 	if (!nm_queue_pop(&p->pool, &free_b, p->live ? 0 : 1 << 30)) {
 		p->stats.dropped_queue += p->cur->count;
+		atomic_fetch_add(&p->a_dropped_queue, p->cur->count);
 		atomic_fetch_add(&nm_rt.dropped_queue, p->cur->count);
 		nm_batch_reset(p->cur);
 		return;
@@ -87,8 +111,12 @@ static void ship_stats(nm_pipeline *p)
 	if (p->live) {
 		struct pcap_stat ps;
 		if (pcap_stats(p->pcap, &ps) == 0) {
-			p->stats.dropped_kernel = (uint64_t)ps.ps_drop + ps.ps_ifdrop;
-			atomic_store(&nm_rt.dropped_kernel, p->stats.dropped_kernel);
+			uint64_t d = (uint64_t)ps.ps_drop + ps.ps_ifdrop;
+			/* nm_rt sums every capture: add what is new */
+			atomic_fetch_add(&nm_rt.dropped_kernel, d - p->stats.dropped_kernel);
+			p->stats.dropped_kernel = d;
+			atomic_store(&p->a_dropped_kernel, d);
+			atomic_store(&p->a_recv, ps.ps_recv);
 		}
 	}
 	p->stats.flows_evicted = p->flows.evicted;
@@ -127,6 +155,10 @@ static void count_frame(nm_pipeline *p, const nm_packet *pk)
 static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
 	nm_pipeline *p = (nm_pipeline *)user;
+	if (atomic_load_explicit(&p->paused, memory_order_relaxed)) {
+		atomic_fetch_add_explicit(&p->a_paused, 1, memory_order_relaxed);
+		return;
+	}
 	nm_packet pk;
 	pk.data = data;
 	pk.caplen = h->caplen;
@@ -142,6 +174,8 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 	nm_dissect_frame(&pk);
 	count_frame(p, &pk);
 	atomic_fetch_add_explicit(&nm_rt.frames_seen, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&p->a_frames, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&p->a_bytes, pk.wirelen, memory_order_relaxed);
 
 	nm_frame_rec r = {
 		.number = pk.number,
@@ -165,6 +199,7 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 			p->cur_since_ns = mono_ns();
 		if (!nm_batch_add(p->cur, &r)) { /* larger than a whole batch arena */
 			p->stats.dropped_queue++;
+			atomic_fetch_add(&p->a_dropped_queue, 1);
 			atomic_fetch_add(&nm_rt.dropped_queue, 1);
 		}
 	}
@@ -179,8 +214,10 @@ static void *capture_main(void *arg)
 	while (!atomic_load(&p->stop)) {
 		int n = pcap_dispatch(p->pcap, 4096, on_frame, (u_char *)p);
 		if (n == PCAP_ERROR) {
-			snprintf(nm_rt.error, sizeof nm_rt.error, "capture stopped: %s", pcap_geterr(p->pcap));
-			fprintf(stderr, "netmond: %s\n", nm_rt.error);
+			snprintf(p->error, sizeof p->error, "capture stopped: %s", pcap_geterr(p->pcap));
+			if (owns_rt(p))
+				snprintf(nm_rt.error, sizeof nm_rt.error, "%s", p->error);
+			fprintf(stderr, "netmond: %s\n", p->error);
 			break;
 		}
 		if (n == 0 && !p->live)
@@ -225,6 +262,8 @@ static void write_msg(nm_pipeline *p, nm_msg *m)
 				bytes += b->frames[i].len;
 			atomic_fetch_add(&nm_rt.frames_stored, b->count);
 			atomic_fetch_add(&nm_rt.bytes_stored, bytes);
+			atomic_fetch_add(&p->a_stored, b->count);
+			atomic_fetch_add(&p->a_stored_bytes, bytes);
 		}
 		nm_queue_push(&p->pool, &(nm_msg){.type = NM_MSG_BATCH, .batch = b}, true);
 		break;
@@ -244,6 +283,14 @@ static void write_msg(nm_pipeline *p, nm_msg *m)
 	}
 }
 
+static int end_state(const nm_pipeline *p)
+{
+	if (p->write_failed || p->error[0])
+		return NM_CAP_FAILED;
+	/* a live capture ends only when asked to */
+	return p->live ? NM_CAP_STOPPED : NM_CAP_DONE;
+}
+
 static void *writer_main(void *arg)
 {
 	nm_pipeline *p = arg;
@@ -253,23 +300,30 @@ static void *writer_main(void *arg)
 		nm_msg m;
 		bool got = nm_queue_pop(&p->q, &m, 100);
 		if (got) {
+			store_lock(p);
 			write_msg(p, &m);
+			store_unlock(p);
 			dirty = true;
 		}
 		int64_t now = mono_ns();
 		/* Commit when idle or every 250 ms, so the API sees new frames. */
 		if (dirty && (!got || now - last_flush > 250000000 || m.type == NM_MSG_END)) {
+			store_lock(p);
 			if (nm_store_flush(p->store) < 0)
 				write_failed(p, "a transaction");
+			store_unlock(p);
 			last_flush = now;
 			dirty = false;
 		}
 		if (got && m.type == NM_MSG_END)
 			break;
 	}
+	store_lock(p);
 	if (nm_store_end_capture(p->store, p->capture_id) < 0 || nm_store_flush(p->store) < 0)
 		write_failed(p, "the end of the capture");
-	atomic_store(&nm_rt.state, p->write_failed ? NM_CAP_FAILED : NM_CAP_DONE);
+	store_unlock(p);
+	if (owns_rt(p))
+		atomic_store(&nm_rt.state, end_state(p));
 	atomic_store(&p->finished, true);
 	return NULL;
 }
@@ -310,7 +364,7 @@ static void pipeline_free(nm_pipeline *p)
 {
 	free_pool(p);
 	nm_flows_free(&p->flows);
-	if (p->store)
+	if (p->store && !p->o.shared_store)
 		nm_store_close(p->store);
 	if (p->pcap)
 		pcap_close(p->pcap);
@@ -328,10 +382,13 @@ static int begin_capture(nm_pipeline *p, char *err, size_t errlen)
 		.snaplen = (uint32_t)pcap_snapshot(p->pcap),
 		.started_ns = wall_ns(),
 	};
-	if (nm_store_begin_capture(p->store, &ci) < 0 || nm_store_flush(p->store) < 0) {
+	store_lock(p);
+	int rc = nm_store_begin_capture(p->store, &ci) < 0 || nm_store_flush(p->store) < 0 ? -1 : 0;
+	if (rc < 0)
 		snprintf(err, errlen, "cannot record the capture: %s", nm_store_errmsg(p->store));
+	store_unlock(p);
+	if (rc < 0)
 		return -1;
-	}
 	p->capture_id = ci.id;
 	snprintf(nm_rt.source, sizeof nm_rt.source, "%s", ci.source);
 	snprintf(nm_rt.kind, sizeof nm_rt.kind, "%s", ci.kind);
@@ -352,7 +409,9 @@ nm_pipeline *nm_pipeline_start(const nm_pipeline_opts *o, char *err, size_t errl
 		p->proto_names[i] = nm_protocol_at(i)->name;
 	if (!(p->pcap = nm_source_open(&o->src, err, errlen)))
 		goto fail;
-	if (!(p->store = nm_store_open(o->db_path, false, err, errlen)))
+	if (o->shared_store)
+		p->store = o->shared_store;
+	else if (!(p->store = nm_store_open(o->db_path, false, err, errlen)))
 		goto fail;
 	if (make_pool(p) < 0 || nm_flows_init(&p->flows, o->max_flows) < 0) {
 		snprintf(err, errlen, "out of memory for the capture buffers");
@@ -370,8 +429,10 @@ nm_pipeline *nm_pipeline_start(const nm_pipeline_opts *o, char *err, size_t errl
 	}
 	return p;
 fail:
-	atomic_store(&nm_rt.state, NM_CAP_FAILED);
-	snprintf(nm_rt.error, sizeof nm_rt.error, "%s", err);
+	if (atomic_load(&nm_rt.capture_id) == 0) { /* the daemon's first capture */
+		atomic_store(&nm_rt.state, NM_CAP_FAILED);
+		snprintf(nm_rt.error, sizeof nm_rt.error, "%s", err);
+	}
 	pipeline_free(p);
 	return NULL;
 }
@@ -394,4 +455,29 @@ int nm_pipeline_join(nm_pipeline *p)
 	int rc = p->write_failed ? -1 : 0;
 	pipeline_free(p);
 	return rc;
+}
+
+void nm_pipeline_pause(nm_pipeline *p, bool paused)
+{
+	atomic_store(&p->paused, paused);
+}
+
+void nm_pipeline_counters_get(nm_pipeline *p, nm_pipeline_counters *c)
+{
+	c->capture_id = p->capture_id;
+	c->frames = atomic_load(&p->a_frames);
+	c->bytes = atomic_load(&p->a_bytes);
+	c->paused_frames = atomic_load(&p->a_paused);
+	c->stored_frames = atomic_load(&p->a_stored);
+	c->stored_bytes = atomic_load(&p->a_stored_bytes);
+	c->dropped_queue = atomic_load(&p->a_dropped_queue);
+	c->dropped_kernel = atomic_load(&p->a_dropped_kernel);
+	c->kernel_received = atomic_load(&p->a_recv);
+	c->finished = atomic_load(&p->finished);
+	c->failed = c->finished && (p->write_failed || p->error[0]);
+}
+
+const char *nm_pipeline_error(nm_pipeline *p)
+{
+	return atomic_load(&p->finished) ? p->error : "";
 }

@@ -19,12 +19,16 @@ typedef struct nm_req {
 	const char *path; /* after "/api/v1/" ("frames/12"), no query */
 	const char *arg;  /* the part after "resource/", or NULL */
 	const char *db_path;
+	const char *method; /* "GET", "HEAD" or "POST" */
+	const char *body;   /* POST body, NUL-terminated, or NULL */
+	size_t body_len;
 } nm_req;
 
 typedef enum MHD_Result (*nm_api_fn)(nm_req *r);
 
 /* Route one /api/v1/ request; answers 404 JSON for unknown paths. */
-enum MHD_Result nm_api_dispatch(struct MHD_Connection *conn, const char *path, const char *db_path);
+enum MHD_Result nm_api_dispatch(struct MHD_Connection *conn, const char *method, const char *path,
+				const char *db_path, const char *body, size_t body_len);
 
 /* This worker thread's read-only store, opened on first use and kept for
  * the thread's life.  NULL (after answering 500) when it cannot open. */
@@ -57,5 +61,10 @@ enum MHD_Result nm_api_captures(nm_req *r);
 enum MHD_Result nm_api_frames(nm_req *r);
 enum MHD_Result nm_api_stats(nm_req *r);
 enum MHD_Result nm_api_protocols(nm_req *r);
+/* capture control, interfaces, statistics, events (api_capture_ctl.c,
+ * api_interfaces.c, api_stats_*.c, events.c) */
+enum MHD_Result nm_api_capture_post(nm_req *r);
+enum MHD_Result nm_api_interfaces(nm_req *r);
+enum MHD_Result nm_api_events(nm_req *r);
 
 #endif

@@ -2,10 +2,13 @@
  * api_captures.c - GET /api/v1/captures and /api/v1/captures/{id}.
  */
 #include "server/api.h"
+#include "server/api_ctl.h"
 
 static int add_capture(void *ctx, const nm_capture_row *c)
 {
-	cJSON_AddItemToArray(ctx, nm_api_capture_json(c));
+	cJSON *o = nm_api_capture_json(c);
+	nm_api_capture_live(o, c->id, c->running);
+	cJSON_AddItemToArray(ctx, o);
 	return 0;
 }
 
@@ -38,5 +41,7 @@ enum MHD_Result nm_api_captures(nm_req *r)
 	enum MHD_Result ret;
 	if (nm_api_capture_exists(r, s, (int64_t)id, &row, &ret) <= 0)
 		return ret;
-	return nm_json_respond(r->conn, MHD_HTTP_OK, nm_api_capture_json(&row));
+	cJSON *o = nm_api_capture_json(&row);
+	nm_api_capture_live(o, row.id, row.running);
+	return nm_json_respond(r->conn, MHD_HTTP_OK, o);
 }

@@ -167,17 +167,22 @@ static const struct route {
 	const char *name;
 	nm_api_fn fn;
 	bool takes_arg;
+	nm_api_fn post; /* POST handler; NULL: GET/HEAD only */
 } routes[] = {
 	{.name = "status", .fn = nm_api_status},
-	{.name = "captures", .fn = nm_api_captures, .takes_arg = true},
+	{.name = "captures", .fn = nm_api_captures, .takes_arg = true, .post = nm_api_capture_post},
+	{.name = "interfaces", .fn = nm_api_interfaces},
+	{.name = "events", .fn = nm_api_events},
 	{.name = "frames", .fn = nm_api_frames, .takes_arg = true},
 	{.name = "stats", .fn = nm_api_stats},
 	{.name = "protocols", .fn = nm_api_protocols, .takes_arg = true},
 };
 
-enum MHD_Result nm_api_dispatch(struct MHD_Connection *conn, const char *path, const char *db_path)
+enum MHD_Result nm_api_dispatch(struct MHD_Connection *conn, const char *method, const char *path,
+				const char *db_path, const char *body, size_t body_len)
 {
-	nm_req r = {conn, path, NULL, db_path};
+	nm_req r = {conn, path, NULL, db_path, method, body, body_len};
+	bool post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
 	const char *slash = strchr(path, '/');
 	size_t n = slash ? (size_t)(slash - path) : strlen(path);
 	if (slash && slash[1])
@@ -185,6 +190,10 @@ enum MHD_Result nm_api_dispatch(struct MHD_Connection *conn, const char *path, c
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
 		if (strlen(routes[i].name) != n || memcmp(routes[i].name, path, n) != 0)
 			continue;
+		if (post) /* captures/{id}/pause: the handler parses its own arg */
+			return routes[i].post ? routes[i].post(&r)
+					      : nm_json_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+							      "POST not allowed on /api/v1/%s", path);
 		if (r.arg && (!routes[i].takes_arg || strchr(r.arg, '/')))
 			break;
 		return routes[i].fn(&r);

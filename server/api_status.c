@@ -9,7 +9,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "capture/manager.h"
 #include "server/api.h"
+#include "server/api_ctl.h"
 #include "server/runtime.h"
 
 /* The strings in nm_rt are written by the capture thread before it
@@ -59,5 +61,12 @@ enum MHD_Result nm_api_status(nm_req *r)
 	cJSON *d = cJSON_AddObjectToObject(o, "dropped");
 	nm_json_add_u64(d, "queue", atomic_load(&nm_rt.dropped_queue));
 	nm_json_add_u64(d, "kernel", atomic_load(&nm_rt.dropped_kernel));
+	/* every capture this daemon runs or ran, oldest first; "capture"
+	 * above is the latest one started */
+	static _Thread_local nm_capture_view views[64];
+	size_t n = nm_mgr_list(views, 64);
+	cJSON *arr = cJSON_AddArrayToObject(o, "captures");
+	for (size_t i = 0; arr && i < n; i++)
+		cJSON_AddItemToArray(arr, nm_api_capture_view_json(&views[i]));
 	return nm_json_respond(r->conn, MHD_HTTP_OK, o);
 }

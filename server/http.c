@@ -30,7 +30,8 @@ struct nm_http {
 
 /* Per-request state, from the first call of the handler to completion. */
 typedef struct conn_state {
-	size_t body; /* request body bytes seen (and discarded) */
+	size_t body; /* request body bytes seen */
+	char *buf;   /* a POST body (up to BODY_MAX), NUL-terminated */
 	bool answered;
 } conn_state;
 
@@ -177,10 +178,11 @@ static bool is_api(const char *url)
 	return strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0;
 }
 
-static enum MHD_Result route(const nm_http *h, struct MHD_Connection *c, const char *url)
+static enum MHD_Result route(const nm_http *h, struct MHD_Connection *c, const char *url, const char *method,
+			     const conn_state *st)
 {
 	if (strncmp(url, "/api/v1/", 8) == 0)
-		return nm_api_dispatch(c, url + 8, h->db_path);
+		return nm_api_dispatch(c, method, url + 8, h->db_path, st->buf, st->buf ? st->body : 0);
 	if (is_api(url))
 		return nm_json_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no such API path: %s", url);
 	return serve_static(h, c, url);
@@ -195,12 +197,16 @@ static enum MHD_Result too_large(conn_state *st, struct MHD_Connection *c)
 
 /* First call, headers only: refuse early what we will refuse anyway, so a
  * client does not upload a large body for nothing. */
-static enum MHD_Result on_headers(conn_state *st, struct MHD_Connection *c, const char *method)
+static enum MHD_Result on_headers(conn_state *st, struct MHD_Connection *c, const char *url, const char *method)
 {
 	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	uint64_t len;
 	if (cl && nm_parse_u64(cl, &len) && len > BODY_MAX)
 		return too_large(st, c);
+	/* POST is for the API's control endpoints (the router checks which) */
+	bool post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+	if (post && strncmp(url, "/api/", 5) == 0)
+		return MHD_YES;
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
 		st->answered = true;
 		return nm_json_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
@@ -209,24 +215,38 @@ static enum MHD_Result on_headers(conn_state *st, struct MHD_Connection *c, cons
 	return MHD_YES;
 }
 
+/* Keep a POST body (JSON for the control endpoints); others are dropped. */
+static void keep_body(conn_state *st, const char *method, const char *data, size_t n)
+{
+	if (strcmp(method, MHD_HTTP_METHOD_POST) != 0 || st->body + n > BODY_MAX)
+		return;
+	char *b = realloc(st->buf, st->body + n + 1);
+	if (!b)
+		return;
+	memcpy(b + st->body, data, n);
+	b[st->body + n] = '\0';
+	st->buf = b;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_data_size,
 				  void **con_cls)
 {
-	(void)version, (void)upload_data;
+	(void)version;
 	conn_state *st = *con_cls;
 	if (!st) {
 		st = calloc(1, sizeof *st);
 		if (!st)
 			return MHD_NO;
 		*con_cls = st;
-		return on_headers(st, c, method);
+		return on_headers(st, c, url, method);
 	}
 	if (*upload_data_size) {
 		/* A GET body means nothing to us: count it and drop it.  MHD
 		 * cannot queue a response in mid-body, so an oversized body
 		 * without Content-Length (chunked) is answered at its end, and
 		 * one that goes on far past the limit gets the connection cut. */
+		keep_body(st, method, upload_data, *upload_data_size);
 		st->body += *upload_data_size;
 		*upload_data_size = 0;
 		return st->body > BODY_DISCARD_MAX ? MHD_NO : MHD_YES;
@@ -236,13 +256,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (st->body > BODY_MAX)
 		return too_large(st, c);
 	st->answered = true;
-	return route(cls, c, url);
+	return route(cls, c, url, method, st);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode tc)
 {
 	(void)cls, (void)c, (void)tc;
-	free(*con_cls);
+	conn_state *st = *con_cls;
+	if (st)
+		free(st->buf);
+	free(st);
 	*con_cls = NULL;
 }
 
@@ -274,7 +297,9 @@ nm_http *nm_http_start(const char *listen_addr, const char *db_path, const char 
 		http_free(h);
 		return NULL;
 	}
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | (v6 ? MHD_USE_IPv6 : 0);
+	/* suspend/resume: the event stream (events.c) waits without a thread */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
+			 (v6 ? MHD_USE_IPv6 : 0);
 	h->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h, MHD_OPTION_LISTEN_SOCKET, fd,
 				     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)POOL_SIZE, MHD_OPTION_NOTIFY_COMPLETED,
 				     on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);

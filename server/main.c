@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "config.h"
-#include "capture/pipeline.h"
+#include "capture/manager.h"
 #include "parsers/dissect.h"
 #include "server/http.h"
 #include "server/runtime.h"
@@ -125,7 +125,7 @@ static void defaults(options *o)
 }
 
 /* Wait until a signal arrives or (with no HTTP) the capture finishes. */
-static void wait_for_end(nm_pipeline *p, int http)
+static void wait_for_end(int http)
 {
 	sigset_t set;
 	sigemptyset(&set);
@@ -134,12 +134,9 @@ static void wait_for_end(nm_pipeline *p, int http)
 	struct timespec tick = {0, 100000000};
 	for (;;) {
 		int sig = sigtimedwait(&set, NULL, &tick);
-		if (sig == SIGINT || sig == SIGTERM) {
-			if (p)
-				nm_pipeline_stop(p);
+		if (sig == SIGINT || sig == SIGTERM)
 			return;
-		}
-		if (!http && p && nm_pipeline_finished(p))
+		if (!http && nm_mgr_idle())
 			return;
 	}
 }
@@ -164,27 +161,25 @@ int main(int argc, char **argv)
 	nm_parsers_init();
 
 	char err[512] = "";
-	nm_pipeline *p = NULL;
-	if (o.pipe.src.file || o.pipe.src.iface) {
-		if (!(p = nm_pipeline_start(&o.pipe, err, sizeof err))) {
-			fprintf(stderr, "netmond: %s\n", err);
-			return 1;
-		}
+	nm_mgr_init(&o.pipe);
+	/* The command line's capture is the manager's first. */
+	int64_t id;
+	if ((o.pipe.src.file || o.pipe.src.iface) && nm_mgr_start(&o.pipe.src, &id, err, sizeof err) != NM_MGR_OK) {
+		fprintf(stderr, "netmond: %s\n", err);
+		nm_mgr_shutdown();
+		return 1;
 	}
 	nm_http *h = NULL;
 	if (o.http && !(h = nm_http_start(o.listen, o.pipe.db_path, o.webdir, err, sizeof err))) {
 		fprintf(stderr, "netmond: %s\n", err);
-		if (p) {
-			nm_pipeline_stop(p);
-			nm_pipeline_join(p);
-		}
+		nm_mgr_shutdown();
 		return 1;
 	}
 	if (h)
 		fprintf(stderr, "netmond: serving http://%s/\n", o.listen);
-	wait_for_end(p, o.http);
-	int rc = p ? nm_pipeline_join(p) : 0;
+	wait_for_end(o.http);
+	/* HTTP first: no request may start or control a capture meanwhile */
 	if (h)
 		nm_http_stop(h);
-	return rc < 0 ? 1 : 0;
+	return nm_mgr_shutdown() < 0 ? 1 : 0;
 }

@@ -10,7 +10,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-enum nm_cap_state { NM_CAP_IDLE, NM_CAP_RUNNING, NM_CAP_DONE, NM_CAP_FAILED };
+enum nm_cap_state { NM_CAP_IDLE, NM_CAP_RUNNING, NM_CAP_DONE, NM_CAP_FAILED, NM_CAP_PAUSED, NM_CAP_STOPPED };
 
 typedef struct nm_runtime {
 	const char *db_path;
@@ -35,6 +35,10 @@ static inline const char *nm_cap_state_name(int s)
 		return "done";
 	case NM_CAP_FAILED:
 		return "failed";
+	case NM_CAP_PAUSED:
+		return "paused";
+	case NM_CAP_STOPPED:
+		return "stopped";
 	default:
 		return "idle";
 	}

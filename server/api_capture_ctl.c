@@ -1,0 +1,175 @@
+/*
+ * api_capture_ctl.c - capture control:
+ *
+ *   POST /api/v1/captures                 {interface|file, filter, snaplen, promiscuous}
+ *   POST /api/v1/captures/{id}/pause|resume|stop
+ *
+ * and the live part of a capture's JSON (state and counters), which
+ * GET /api/v1/captures[/{id}] and /status add to what the database says.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "capture/manager.h"
+#include "server/api.h"
+#include "server/api_ctl.h"
+#include "server/runtime.h"
+
+static double secs(int64_t ns)
+{
+	return (double)(ns / 1000000) / 1000;
+}
+
+void nm_api_capture_view_add(cJSON *o, const nm_capture_view *v)
+{
+	cJSON_AddStringToObject(o, "state", nm_cap_state_name(v->state));
+	cJSON_AddBoolToObject(o, "promiscuous", v->promisc);
+	nm_json_add_u64(o, "snaplen", (uint64_t)v->snaplen);
+	nm_json_add_time(o, "started_ts", "started_time", v->started_ns, 1);
+	nm_json_add_time(o, "ended_ts", "ended_time", v->ended_ns, v->ended_ns != 0);
+	cJSON_AddNumberToObject(o, "paused_s", secs(v->paused_ns));
+	cJSON *c = cJSON_AddObjectToObject(o, "counters");
+	nm_json_add_u64(c, "frames", v->c.frames);
+	nm_json_add_u64(c, "bytes", v->c.bytes);
+	nm_json_add_u64(c, "paused_frames", v->c.paused_frames);
+	nm_json_add_u64(c, "stored_frames", v->c.stored_frames);
+	nm_json_add_u64(c, "stored_bytes", v->c.stored_bytes);
+	nm_json_add_u64(c, "kernel_received", v->c.kernel_received);
+	cJSON *d = cJSON_AddObjectToObject(c, "dropped");
+	nm_json_add_u64(d, "queue", v->c.dropped_queue);
+	nm_json_add_u64(d, "kernel", v->c.dropped_kernel);
+	nm_json_add_str_or_null(o, "error", v->error);
+}
+
+cJSON *nm_api_capture_view_json(const nm_capture_view *v)
+{
+	cJSON *o = cJSON_CreateObject();
+	nm_json_add_i64(o, "id", v->id);
+	cJSON_AddStringToObject(o, "source", v->source);
+	cJSON_AddStringToObject(o, "kind", v->kind);
+	cJSON_AddStringToObject(o, "filter", v->filter);
+	nm_api_capture_view_add(o, v);
+	return o;
+}
+
+void nm_api_capture_live(cJSON *o, int64_t id, bool running)
+{
+	nm_capture_view v;
+	if (nm_mgr_get(id, &v)) {
+		nm_api_capture_view_add(o, &v);
+		return;
+	}
+	/* a capture from an earlier run of the daemon, or forgotten */
+	cJSON_AddStringToObject(o, "state", running ? "running" : "stopped");
+}
+
+static enum MHD_Result mgr_error(nm_req *r, int rc, const char *err)
+{
+	unsigned status = (unsigned)-rc;
+	const char *code = rc == NM_MGR_BAD	  ? "bad_parameter"
+			   : rc == NM_MGR_NOT_FOUND ? "not_found"
+			   : rc == NM_MGR_CONFLICT  ? "conflict"
+						    : "internal";
+	return nm_json_error(r->conn, status, code, "%s", err);
+}
+
+static enum MHD_Result answer_view(nm_req *r, unsigned status, int64_t id)
+{
+	nm_capture_view v;
+	if (!nm_mgr_get(id, &v))
+		return nm_api_not_found(r, "capture %lld vanished", (long long)id);
+	return nm_json_respond(r->conn, status, nm_api_capture_view_json(&v));
+}
+
+/* A string member, or NULL; false (after answering 400) if it has another type. */
+static bool opt_string(nm_req *r, const cJSON *b, const char *name, const char **out, enum MHD_Result *ret)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(b, name);
+	*out = NULL;
+	if (!it || cJSON_IsNull(it))
+		return true;
+	if (!cJSON_IsString(it)) {
+		*ret = nm_api_bad(r, "%s: must be a string", name);
+		return false;
+	}
+	*out = it->valuestring;
+	return true;
+}
+
+static bool parse_opts(nm_req *r, const cJSON *b, nm_source_opts *src, enum MHD_Result *ret)
+{
+	if (!opt_string(r, b, "interface", &src->iface, ret) || !opt_string(r, b, "file", &src->file, ret) ||
+	    !opt_string(r, b, "filter", &src->filter, ret))
+		return false;
+	const cJSON *snap = cJSON_GetObjectItemCaseSensitive(b, "snaplen");
+	if (snap && (!cJSON_IsNumber(snap) || snap->valuedouble < 1 || snap->valuedouble > 262144 ||
+		     snap->valuedouble != (int)snap->valuedouble)) {
+		*ret = nm_api_bad(r, "snaplen: must be an integer from 1 to 262144");
+		return false;
+	}
+	src->snaplen = snap ? snap->valueint : 0;
+	const cJSON *pr = cJSON_GetObjectItemCaseSensitive(b, "promiscuous");
+	if (pr && !cJSON_IsBool(pr)) {
+		*ret = nm_api_bad(r, "promiscuous: must be true or false");
+		return false;
+	}
+	src->promisc = pr ? cJSON_IsTrue(pr) : true;
+	if (cJSON_GetObjectItemCaseSensitive(b, "limits") || cJSON_GetObjectItemCaseSensitive(b, "trigger")) {
+		*ret = nm_api_bad(r, "limits and trigger are not supported yet");
+		return false;
+	}
+	return true;
+}
+
+static enum MHD_Result start(nm_req *r)
+{
+	cJSON *b = r->body ? cJSON_ParseWithLength(r->body, r->body_len) : NULL;
+	if (!cJSON_IsObject(b)) {
+		cJSON_Delete(b);
+		return nm_api_bad(r, "the body must be a JSON object like {\"interface\": \"eth0\"}");
+	}
+	nm_source_opts src = {0};
+	enum MHD_Result ret;
+	if (!parse_opts(r, b, &src, &ret)) {
+		cJSON_Delete(b);
+		return ret;
+	}
+	char err[512] = "";
+	int64_t id = 0;
+	int rc = nm_mgr_start(&src, &id, err, sizeof err); /* copies what it keeps */
+	cJSON_Delete(b);
+	if (rc != NM_MGR_OK)
+		return mgr_error(r, rc, err);
+	return answer_view(r, MHD_HTTP_CREATED, id);
+}
+
+static enum MHD_Result control(nm_req *r)
+{
+	char idbuf[24];
+	const char *slash = strchr(r->arg, '/');
+	size_t n = slash ? (size_t)(slash - r->arg) : 0;
+	uint64_t id;
+	if (!slash || n >= sizeof idbuf)
+		return nm_api_not_found(r, "POST /api/v1/captures/{id}/pause|resume|stop");
+	memcpy(idbuf, r->arg, n);
+	idbuf[n] = '\0';
+	if (!nm_parse_u64(idbuf, &id) || id == 0 || id > INT64_MAX)
+		return nm_api_bad(r, "capture id: must be a positive integer");
+	static const struct {
+		const char *name;
+		nm_mgr_action a;
+	} acts[] = {{"pause", NM_MGR_PAUSE}, {"resume", NM_MGR_RESUME}, {"stop", NM_MGR_STOP}};
+	for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++) {
+		if (strcmp(slash + 1, acts[i].name) != 0)
+			continue;
+		char err[512] = "";
+		int rc = nm_mgr_control((int64_t)id, acts[i].a, err, sizeof err);
+		return rc == NM_MGR_OK ? answer_view(r, MHD_HTTP_OK, (int64_t)id) : mgr_error(r, rc, err);
+	}
+	return nm_api_not_found(r, "no such capture action '%s' (pause, resume, stop)", slash + 1);
+}
+
+enum MHD_Result nm_api_capture_post(nm_req *r)
+{
+	return r->arg ? control(r) : start(r);
+}
