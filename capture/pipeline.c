@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "capture/addrs.h"
 #include "capture/flows.h"
 #include "capture/pipeline.h"
 #include "capture/queue.h"
@@ -33,6 +34,7 @@ struct nm_pipeline {
 	nm_batch *cur;
 	int64_t cur_since_ns; /* monotonic time the current batch got its first frame */
 	nm_flow_table flows;
+	nm_addr_table addrs;
 	nm_stats stats;
 	uint64_t number;
 	int64_t first_ts;
@@ -71,6 +73,9 @@ static bool owns_rt(const nm_pipeline *p)
 	return atomic_load(&nm_rt.capture_id) == p->capture_id;
 }
 
+/* Distinct addresses and pairs accounted between two writes (each second). */
+#define ADDRS_CAP 65536
+
 /* ---- capture thread ---- */
 
 static void send_msg(nm_pipeline *p, nm_msg m)
@@ -104,6 +109,14 @@ static void ship_flows(nm_pipeline *p, bool evicted_only)
 	size_t n = nm_flows_take_dirty(&p->flows, &f, evicted_only);
 	if (n)
 		send_msg(p, (nm_msg){.type = NM_MSG_FLOWS, .flows = f, .nflows = n});
+}
+
+static void ship_addrs(nm_pipeline *p)
+{
+	nm_addr_rec *r;
+	size_t n = nm_addrs_take(&p->addrs, &r);
+	if (n)
+		send_msg(p, (nm_msg){.type = NM_MSG_ADDRS, .addrs = r, .naddrs = n});
 }
 
 static void ship_stats(nm_pipeline *p)
@@ -173,6 +186,10 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 	pk.tree = NULL;
 	nm_dissect_frame(&pk);
 	count_frame(p, &pk);
+	if (!nm_addrs_update(&p->addrs, &pk)) {
+		ship_addrs(p);
+		nm_addrs_update(&p->addrs, &pk);
+	}
 	atomic_fetch_add_explicit(&nm_rt.frames_seen, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&p->a_frames, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&p->a_bytes, pk.wirelen, memory_order_relaxed);
@@ -229,12 +246,14 @@ static void *capture_main(void *arg)
 			ship_batch(p); /* live readers see frames within ~0.1 s */
 		if (now - last_report >= 1000000000) {
 			ship_flows(p, false);
+			ship_addrs(p);
 			ship_stats(p);
 			last_report = now;
 		}
 	}
 	ship_batch(p);
 	ship_flows(p, false);
+	ship_addrs(p);
 	ship_stats(p);
 	send_msg(p, (nm_msg){.type = NM_MSG_END});
 	return NULL;
@@ -277,6 +296,11 @@ static void write_msg(nm_pipeline *p, nm_msg *m)
 		if (nm_store_write_stats(p->store, m->capture_id, m->stats, p->proto_names) < 0)
 			write_failed(p, "statistics");
 		free(m->stats);
+		break;
+	case NM_MSG_ADDRS:
+		if (nm_store_write_addrs(p->store, m->capture_id, m->addrs, m->naddrs) < 0)
+			write_failed(p, "address statistics");
+		free(m->addrs);
 		break;
 	case NM_MSG_END:
 		break;
@@ -364,6 +388,7 @@ static void pipeline_free(nm_pipeline *p)
 {
 	free_pool(p);
 	nm_flows_free(&p->flows);
+	nm_addrs_free(&p->addrs);
 	if (p->store && !p->o.shared_store)
 		nm_store_close(p->store);
 	if (p->pcap)
@@ -413,7 +438,8 @@ nm_pipeline *nm_pipeline_start(const nm_pipeline_opts *o, char *err, size_t errl
 		p->store = o->shared_store;
 	else if (!(p->store = nm_store_open(o->db_path, false, err, errlen)))
 		goto fail;
-	if (make_pool(p) < 0 || nm_flows_init(&p->flows, o->max_flows) < 0) {
+	if (make_pool(p) < 0 || nm_flows_init(&p->flows, o->max_flows) < 0 ||
+	    nm_addrs_init(&p->addrs, ADDRS_CAP) < 0) {
 		snprintf(err, errlen, "out of memory for the capture buffers");
 		goto fail;
 	}

@@ -47,6 +47,15 @@ const char *const sq_migrations[] = {
 	" capture_id INTEGER NOT NULL, protocol TEXT NOT NULL,"
 	" frames INTEGER NOT NULL, bytes INTEGER NOT NULL,"
 	" PRIMARY KEY(capture_id, protocol)) WITHOUT ROWID;",
+	/* 1 -> 2: per-address statistics (stations and address-pair
+	 * conversations), accumulated from deltas */
+	"CREATE TABLE addr_stats("
+	" capture_id INTEGER NOT NULL, conv INTEGER NOT NULL, kind TEXT NOT NULL,"
+	" a TEXT NOT NULL, b TEXT NOT NULL, frames_ab INTEGER NOT NULL,"
+	" bytes_ab INTEGER NOT NULL, frames_ba INTEGER NOT NULL, bytes_ba INTEGER NOT NULL,"
+	" bcast INTEGER NOT NULL, mcast INTEGER NOT NULL, first_ns INTEGER NOT NULL,"
+	" last_ns INTEGER NOT NULL,"
+	" PRIMARY KEY(capture_id, conv, kind, a, b)) WITHOUT ROWID;",
 };
 
 const int sq_schema_version = (int)(sizeof sq_migrations / sizeof sq_migrations[0]);
@@ -131,4 +140,15 @@ const char *const sq_sql[SQ_NSTMT] = {
 	[SQ_PROTO_TOTALS] = "SELECT protocol, sum(frames), sum(bytes) FROM proto_stats"
 			    " WHERE ?1 = 0 OR capture_id = ?1"
 			    " GROUP BY protocol ORDER BY 2 DESC, 1",
+	[SQ_ADDR_UPSERT] = "INSERT INTO addr_stats(capture_id, conv, kind, a, b, frames_ab, bytes_ab,"
+			   " frames_ba, bytes_ba, bcast, mcast, first_ns, last_ns)"
+			   " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+			   " ON CONFLICT(capture_id, conv, kind, a, b) DO UPDATE SET"
+			   " frames_ab = frames_ab + excluded.frames_ab,"
+			   " bytes_ab = bytes_ab + excluded.bytes_ab,"
+			   " frames_ba = frames_ba + excluded.frames_ba,"
+			   " bytes_ba = bytes_ba + excluded.bytes_ba,"
+			   " bcast = bcast + excluded.bcast, mcast = mcast + excluded.mcast,"
+			   " first_ns = min(first_ns, excluded.first_ns),"
+			   " last_ns = max(last_ns, excluded.last_ns)",
 };

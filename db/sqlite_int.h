@@ -55,6 +55,7 @@ enum sq_stmt_id {
 	SQ_CHUNK_FIND,
 	SQ_TOTALS,
 	SQ_PROTO_TOTALS,
+	SQ_ADDR_UPSERT,
 	SQ_NSTMT
 };
 
@@ -143,5 +144,8 @@ int sq_frames(nm_store *st, int64_t capture_id, int64_t after_capture, uint64_t 
 int sq_frames_latest(nm_store *st, int64_t capture_id, unsigned limit, nm_frame_cb cb, void *ctx);
 int sq_frame_get(nm_store *st, int64_t capture_id, uint64_t number, nm_frame_full *out);
 int sq_totals(nm_store *st, int64_t capture_id, nm_totals *out);
+/* sqlite_stats.c */
+int sq_write_addrs(nm_store *st, int64_t capture_id, const nm_addr_rec *r, size_t n);
+int sq_stat_rows(nm_store *st, const nm_stat_query *q, nm_stat_cb cb, void *ctx);
 
 #endif

@@ -134,6 +134,16 @@ int nm_store_totals(nm_store *s, int64_t capture_id, nm_totals *out)
 	return s->ops->totals(s, capture_id, out);
 }
 
+int nm_store_write_addrs(nm_store *s, int64_t capture_id, const nm_addr_rec *r, size_t n)
+{
+	return writable(s) ? -1 : s->ops->write_addrs(s, capture_id, r, n);
+}
+
+int nm_store_stat_rows(nm_store *s, const nm_stat_query *q, nm_stat_cb cb, void *ctx)
+{
+	return s->ops->stat_rows(s, q, cb, ctx);
+}
+
 void nm_frame_full_free(nm_frame_full *f)
 {
 	if (f) {

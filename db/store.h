@@ -70,6 +70,21 @@ typedef struct nm_flow_rec {
 	const char *state; /* TCP: "SYN", "ESTABLISHED", "FIN", "RESET"; "" */
 } nm_flow_rec;
 
+/*
+ * Per-address statistics, written as deltas (the store adds them up, so
+ * the capture side may forget an entry once written):
+ * a station (b empty; ab = sent, ba = received; bcast/mcast = frames sent
+ * to a broadcast/multicast destination) or an address-pair conversation
+ * (a and b in a fixed order whoever sends; ab = a -> b).  kind: "eth", "ip" or "ipv6".
+ */
+typedef struct nm_addr_rec {
+	bool conv;
+	const char *kind;
+	char a[48], b[48];
+	uint64_t frames_ab, bytes_ab, frames_ba, bytes_ba, bcast, mcast;
+	int64_t first_ns, last_ns;
+} nm_addr_rec;
+
 #define NM_STATS_MAX_PROTOS 256
 
 /* Statistics of one capture, as a snapshot (the writer upserts it). */
@@ -148,6 +163,40 @@ int nm_store_write_stats(nm_store *s, int64_t capture_id, const nm_stats *st,
 			 const char *const *proto_names);
 int nm_store_end_capture(nm_store *s, int64_t capture_id);
 int nm_store_flush(nm_store *s);
+
+int nm_store_write_addrs(nm_store *s, int64_t capture_id, const nm_addr_rec *r, size_t n);
+
+/* ---- statistics tables, read as rows of named cells ---- */
+
+typedef enum nm_stat_kind {
+	NM_STAT_FLOWS,      /* TCP/UDP conversations: filter = IP protocol */
+	NM_STAT_ADDR_CONVS, /* address pairs: kind = "eth", "ip", "ipv6" */
+	NM_STAT_STATIONS,   /* kind as above, or NULL for all */
+	NM_STAT_PROTO_PATHS, /* frames and bytes per frame.protocols path */
+	NM_STAT_TIMESERIES, /* frames and bytes per interval_ns bucket */
+} nm_stat_kind;
+
+typedef struct nm_stat_query {
+	nm_stat_kind kind;
+	int64_t capture_id; /* 0: every capture */
+	int filter;
+	const char *addr_kind;
+	const char *sort; /* a column name (checked: -2 when unknown); NULL: default */
+	bool asc;
+	uint64_t limit, offset;
+	int64_t from_ns, to_ns, interval_ns;
+} nm_stat_query;
+
+typedef struct nm_stat_cell {
+	const char *name;
+	bool is_text;
+	int64_t i;
+	const char *s;
+} nm_stat_cell;
+
+typedef int (*nm_stat_cb)(void *ctx, const nm_stat_cell *cells, int n);
+/* Rows delivered, -1 on error, -2 for an unknown sort column. */
+int nm_store_stat_rows(nm_store *s, const nm_stat_query *q, nm_stat_cb cb, void *ctx);
 
 /* Reader side.  Callbacks return non-zero to stop early. */
 int nm_store_captures(nm_store *s, nm_capture_cb cb, void *ctx);

@@ -33,6 +33,8 @@ struct nm_store_ops {
 			     void *ctx);
 	int (*frame_get)(nm_store *s, int64_t capture_id, uint64_t number, nm_frame_full *out);
 	int (*totals)(nm_store *s, int64_t capture_id, nm_totals *out);
+	int (*write_addrs)(nm_store *s, int64_t capture_id, const nm_addr_rec *r, size_t n);
+	int (*stat_rows)(nm_store *s, const nm_stat_query *q, nm_stat_cb cb, void *ctx);
 };
 
 struct nm_store {

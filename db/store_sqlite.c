@@ -160,4 +160,6 @@ const struct nm_store_ops nm_sqlite_ops = {
 	.frames_latest = sq_frames_latest,
 	.frame_get = sq_frame_get,
 	.totals = sq_totals,
+	.write_addrs = sq_write_addrs,
+	.stat_rows = sq_stat_rows,
 };
