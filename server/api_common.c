@@ -10,6 +10,7 @@
 
 #include "dissect.h"
 #include "server/api.h"
+#include "server/api_filter.h"
 #include "server/api_stats.h"
 
 /* ---- per-thread store ---- */
@@ -174,7 +175,8 @@ static const struct route {
 	{.name = "captures", .fn = nm_api_captures, .takes_arg = true, .post = nm_api_capture_post},
 	{.name = "interfaces", .fn = nm_api_interfaces},
 	{.name = "events", .fn = nm_api_events},
-	{.name = "frames", .fn = nm_api_frames, .takes_arg = true},
+	{.name = "frames", .fn = nm_api_frames_routed, .takes_arg = true}, /* filters: api_filter.c */
+	{.name = "filter", .fn = nm_api_filter, .takes_arg = true},
 	{.name = "stats", .fn = nm_api_stats_any, .takes_arg = true},
 	{.name = "protocols", .fn = nm_api_protocols, .takes_arg = true},
 };

@@ -1,0 +1,40 @@
+/*
+ * scan.h - a streaming, filtered scan over stored frames, for display
+ * filters (filter/): counts, pages, find, field extraction and export.
+ *
+ * Kept apart from store.h while the store interface is being extended by
+ * others; it belongs there once it settles.  Only the SQLite backend
+ * implements it (others answer an error).
+ */
+#ifndef NETMON_DB_SCAN_H
+#define NETMON_DB_SCAN_H
+
+#include "db/store.h"
+
+typedef struct nm_scan {
+	int64_t capture_id; /* 0: every capture */
+	/* SQL boolean (from nm_filter_sql) over the aliases f (frames),
+	 * ps (the frame.protocols string) and c (captures); NULL: every frame */
+	const char *where;
+	/* keyset position, exclusive: frames after it (before it when desc);
+	 * desc with after_capture 0 starts from the newest frame */
+	int64_t after_capture;
+	uint64_t after_number;
+	bool desc;
+	bool want_bytes; /* read each frame's bytes (for re-dissection) */
+	int64_t deadline_ns; /* CLOCK_MONOTONIC time budget end; 0: none */
+} nm_scan;
+
+/* f->bytes is valid only during the call; return non-zero to stop. */
+typedef int (*nm_scan_cb)(void *ctx, const nm_frame_full *f);
+
+#define NM_SCAN_TIMEOUT (-2)
+
+/* Rows delivered, -1 on error, NM_SCAN_TIMEOUT when the budget ran out
+ * (the message is in nm_store_errmsg). */
+int nm_store_scan(nm_store *s, const nm_scan *q, nm_scan_cb cb, void *ctx);
+
+/* Current CLOCK_MONOTONIC time in ns, for deadlines. */
+int64_t nm_scan_now_ns(void);
+
+#endif
