@@ -45,6 +45,7 @@ static void usage(FILE *f)
 		"      --no-http          no HTTP server: import or capture, then exit\n"
 		"      --max-flows N      flow table cap; idle flows are evicted past it (default 262144)\n"
 		"      --queue N          batches of frames in flight to the writer (default 16)\n"
+		"      --batch N          frames per batch (default 4096)\n"
 		"  -h, --help             this help\n"
 		"  -V, --version          print the version\n"
 		"\n"
@@ -67,14 +68,15 @@ static long parse_num(const char *opt, const char *s, long min, long max)
 
 static void parse_args(int argc, char **argv, options *o)
 {
-	enum { O_WEBDIR = 256, O_NOHTTP, O_MAXFLOWS, O_QUEUE };
+	enum { O_WEBDIR = 256, O_NOHTTP, O_MAXFLOWS, O_QUEUE, O_BATCH };
 	static const struct option longs[] = {
 		{"read", required_argument, 0, 'r'},   {"interface", required_argument, 0, 'i'},
 		{"filter", required_argument, 0, 'f'}, {"snaplen", required_argument, 0, 's'},
 		{"no-promisc", no_argument, 0, 'p'},   {"db", required_argument, 0, 'w'},
 		{"listen", required_argument, 0, 'l'}, {"webdir", required_argument, 0, O_WEBDIR},
 		{"no-http", no_argument, 0, O_NOHTTP}, {"max-flows", required_argument, 0, O_MAXFLOWS},
-		{"queue", required_argument, 0, O_QUEUE}, {"help", no_argument, 0, 'h'},
+		{"queue", required_argument, 0, O_QUEUE}, {"batch", required_argument, 0, O_BATCH},
+		{"help", no_argument, 0, 'h'},
 		{"version", no_argument, 0, 'V'},      {0, 0, 0, 0},
 	};
 	int c;
@@ -91,6 +93,7 @@ static void parse_args(int argc, char **argv, options *o)
 		case O_NOHTTP: o->http = 0; break;
 		case O_MAXFLOWS: o->pipe.max_flows = (uint32_t)parse_num("--max-flows", optarg, 16, 1 << 26); break;
 		case O_QUEUE: o->pipe.pool_batches = (size_t)parse_num("--queue", optarg, 1, 4096); break;
+		case O_BATCH: o->pipe.batch_frames = (size_t)parse_num("--batch", optarg, 1, 65536); break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("netmond %s\n", PACKAGE_VERSION); exit(0);
 		default: usage(stderr); exit(2);
