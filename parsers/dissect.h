@@ -191,6 +191,17 @@ void nm_handoff_add(nm_table t, uint32_t key, const nm_protocol *p);
 const nm_protocol *nm_handoff_find(nm_table t, uint32_t key);
 
 /*
+ * Content heuristics, for protocols found by their bytes rather than their
+ * port (HTTP on any port, TLS by its record header, QUIC).  When no port
+ * entry matches, the TCP/UDP handoff asks each heuristic registered for its
+ * table, in registration order; the first whose test accepts the payload
+ * dissects it.  A test only looks (through the const cursor) and must be cheap.
+ */
+typedef bool (*nm_heur_fn)(const nm_packet *pk, const nm_cursor *c);
+void nm_heur_add(nm_table t, nm_heur_fn test, const nm_protocol *p);
+const nm_protocol *nm_heur_find(nm_table t, const nm_packet *pk, const nm_cursor *c);
+
+/*
  * Hand the rest of the frame to protocol `p` (does the bookkeeping: depth
  * guard, protocols path, protocol column, truncation marks).  Returns the
  * protocol's result, or NM_OK when p is NULL (unknown payload: left as data).

@@ -179,6 +179,32 @@ const nm_protocol *nm_handoff_find(nm_table t, uint32_t key)
 	return h ? h->proto : NULL;
 }
 
+/* ---- content heuristics ---- */
+
+#define MAX_HEURISTICS 32
+typedef struct heuristic {
+	nm_heur_fn test;
+	const nm_protocol *proto;
+} heuristic;
+static heuristic heuristics[NM_TAB_COUNT][MAX_HEURISTICS];
+static size_t nheuristics[NM_TAB_COUNT];
+
+void nm_heur_add(nm_table t, nm_heur_fn test, const nm_protocol *p)
+{
+	if (nheuristics[t] < MAX_HEURISTICS)
+		heuristics[t][nheuristics[t]++] = (heuristic){test, p};
+}
+
+const nm_protocol *nm_heur_find(nm_table t, const nm_packet *pk, const nm_cursor *c)
+{
+	if (c->err || c->pos >= c->end)
+		return NULL;
+	for (size_t i = 0; i < nheuristics[t]; i++)
+		if (heuristics[t][i].test(pk, c))
+			return heuristics[t][i].proto;
+	return NULL;
+}
+
 /* ---- summary columns ---- */
 
 void nm_set_info(nm_packet *pk, const char *fmt, ...)

@@ -1,0 +1,156 @@
+/*
+ * text_lines.c - bounded line reading and string rendering for text
+ * protocols.  Nothing here reads outside [c->pos, c->end).
+ */
+#include <string.h>
+
+#include "text_lines.h"
+
+bool nm_line_next(nm_cursor *c, nm_line *ln)
+{
+	if (c->err || c->pos >= c->end)
+		return false;
+	const uint8_t *b = c->data + c->pos;
+	uint32_t n = c->end - c->pos;
+	const uint8_t *lf = memchr(b, '\n', n);
+	ln->off = c->pos;
+	if (!lf) {
+		ln->len = n;
+		ln->eol = 0;
+		c->pos = c->end;
+		return true;
+	}
+	uint32_t i = (uint32_t)(lf - b);
+	ln->len = i > 0 && b[i - 1] == '\r' ? i - 1 : i;
+	ln->eol = i + 1 - ln->len;
+	c->pos += i + 1;
+	return true;
+}
+
+uint32_t nm_text_token(const uint8_t *b, uint32_t n, uint32_t *rest)
+{
+	uint32_t i = 0;
+	while (i < n && b[i] != ' ')
+		i++;
+	uint32_t j = i;
+	while (j < n && b[j] == ' ')
+		j++;
+	if (rest)
+		*rest = j;
+	return i;
+}
+
+/* Length of a valid UTF-8 sequence at b (n bytes available), or 0. */
+static uint32_t utf8_len(const uint8_t *b, uint32_t n)
+{
+	uint32_t len;
+	uint32_t cp;
+	if (b[0] >= 0xc2 && b[0] <= 0xdf)
+		len = 2, cp = b[0] & 0x1f;
+	else if (b[0] >= 0xe0 && b[0] <= 0xef)
+		len = 3, cp = b[0] & 0x0f;
+	else if (b[0] >= 0xf0 && b[0] <= 0xf4)
+		len = 4, cp = b[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (uint32_t i = 1; i < len; i++) {
+		if ((b[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (b[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+/* Append `s` (k bytes) if it fits whole; false when out is full. */
+static bool put(char *out, size_t size, size_t *used, const char *s, size_t k)
+{
+	if (*used + k + 1 > size)
+		return false;
+	memcpy(out + *used, s, k);
+	*used += k;
+	return true;
+}
+
+static const char *escape_of(uint8_t ch, bool info)
+{
+	switch (ch) {
+	case '\\': return info ? NULL : "\\\\";
+	case '\t': return "\\t";
+	case '\r': return "\\r";
+	case '\n': return "\\n";
+	default: return NULL;
+	}
+}
+
+static void render(char *out, size_t size, const uint8_t *b, uint32_t n, bool utf8, bool info)
+{
+	static const char repl[] = "\xef\xbf\xbd";
+	size_t used = 0;
+	if (!size)
+		return;
+	for (uint32_t i = 0; i < n && b[i];) {
+		const char *e = escape_of(b[i], info);
+		uint32_t k = b[i] >= 0x80 && utf8 ? utf8_len(b + i, n - i) : 0;
+		char oct[5];
+		bool ok;
+		if (e)
+			ok = put(out, size, &used, e, 2), k = 1;
+		else if (k)
+			ok = put(out, size, &used, (const char *)b + i, k);
+		else if (b[i] >= 0x80)
+			ok = put(out, size, &used, repl, 3), k = 1;
+		else if (info && (b[i] < 0x20 || b[i] == 0x7f))
+			oct[0] = '\\', oct[1] = (char)('0' + (b[i] >> 6)), oct[2] = (char)('0' + ((b[i] >> 3) & 7)),
+			oct[3] = (char)('0' + (b[i] & 7)), ok = put(out, size, &used, oct, 4), k = 1;
+		else
+			ok = put(out, size, &used, (const char *)b + i, 1), k = 1;
+		if (!ok)
+			break;
+		i += k;
+	}
+	out[used] = '\0';
+}
+
+void nm_text_render(char *out, size_t size, const uint8_t *b, uint32_t n, bool utf8)
+{
+	render(out, size, b, n, utf8, false);
+}
+
+void nm_text_info(char *out, size_t size, const uint8_t *b, uint32_t n)
+{
+	render(out, size, b, n, true, true);
+}
+
+bool nm_text_ieq(const uint8_t *b, uint32_t n, const char *s)
+{
+	if (strlen(s) != n)
+		return false;
+	for (uint32_t i = 0; i < n; i++) {
+		uint8_t x = b[i], y = (uint8_t)s[i];
+		if (x >= 'A' && x <= 'Z')
+			x = (uint8_t)(x + 32);
+		if (y >= 'A' && y <= 'Z')
+			y = (uint8_t)(y + 32);
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+bool nm_text_uint(const uint8_t *b, uint32_t n, uint32_t *v)
+{
+	if (n == 0 || n > 9)
+		return false;
+	uint32_t x = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (b[i] < '0' || b[i] > '9')
+			return false;
+		x = x * 10 + (uint32_t)(b[i] - '0');
+	}
+	*v = x;
+	return true;
+}
