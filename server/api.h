@@ -66,5 +66,7 @@ enum MHD_Result nm_api_protocols(nm_req *r);
 enum MHD_Result nm_api_capture_post(nm_req *r);
 enum MHD_Result nm_api_interfaces(nm_req *r);
 enum MHD_Result nm_api_events(nm_req *r);
+/* End every event stream (before stopping the HTTP daemon). */
+void nm_events_close_all(void);
 
 #endif

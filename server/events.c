@@ -38,6 +38,7 @@ static struct {
 	pthread_mutex_t mu;
 	pthread_once_t once;
 	client clients[MAX_CLIENTS];
+	bool closing;
 } ev = {.mu = PTHREAD_MUTEX_INITIALIZER, .once = PTHREAD_ONCE_INIT};
 
 /* Queue text for one client (under ev.mu); too much backlog ends it. */
@@ -189,7 +190,7 @@ static client *new_client(struct MHD_Connection *conn)
 {
 	client *c = NULL;
 	pthread_mutex_lock(&ev.mu);
-	for (int i = 0; i < MAX_CLIENTS && !c; i++)
+	for (int i = 0; i < MAX_CLIENTS && !c && !ev.closing; i++)
 		if (!ev.clients[i].used)
 			c = &ev.clients[i];
 	if (c) {
@@ -200,6 +201,21 @@ static client *new_client(struct MHD_Connection *conn)
 	}
 	pthread_mutex_unlock(&ev.mu);
 	return c;
+}
+
+/* MHD refuses to stop with suspended connections: end every stream and
+ * wait (a little) until MHD has released them. */
+void nm_events_close_all(void)
+{
+	pthread_mutex_lock(&ev.mu);
+	ev.closing = true;
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		ev.clients[i].dead = true;
+	wake_all();
+	pthread_mutex_unlock(&ev.mu);
+	struct timespec tick = {0, 10000000};
+	for (int t = 0; t < 300 && any_client(); t++)
+		nanosleep(&tick, NULL);
 }
 
 enum MHD_Result nm_api_events(nm_req *r)

@@ -316,6 +316,7 @@ void nm_http_stop(nm_http *h)
 {
 	if (!h)
 		return;
+	nm_events_close_all(); /* MHD may not stop with suspended streams */
 	MHD_stop_daemon(h->daemon);
 	http_free(h);
 }

@@ -109,7 +109,10 @@ GOT=$(get "captures/$ID" "j['counters']['frames']")
 [ "$GOT" = "$WANT" ] || fail "filter udp: captured $GOT, tcpdump selects $WANT"
 echo "udp: captured $GOT, tcpdump $WANT"
 
-echo "== 4. pause, resume, stop"
+echo "== 4. pause, resume, stop (and their events on /events)"
+curl -sN --max-time 60 "$API/events" >"$TMP/events.txt" &
+EVPID=$!
+sleep 0.3
 [ "$(post "captures/$ID/pause")" = 200 ] || fail "pause: $(cat "$TMP/post.json")"
 [ "$(post "captures/$ID/pause")" = 409 ] || fail "pausing a paused capture is not 409"
 replay --pps=2000
@@ -128,6 +131,15 @@ for act in stop pause resume; do
 done
 GOT=$(get "captures/$ID" "j['state'], j['frames']")
 [ "$GOT" = "stopped $((WANT * 2))" ] || fail "after stop: $GOT, want stopped $((WANT * 2))"
+sleep 0.5
+kill "$EVPID" 2>/dev/null
+wait "$EVPID" 2>/dev/null
+GOT=$(python3 -c "
+import json
+ev = [json.loads(l[6:]) for l in open('$TMP/events.txt') if l.startswith('data: ')]
+print(' '.join(e['previous'] + '>' + e['state'] for e in ev if 'previous' in e and e['id'] == $ID))")
+[ "$GOT" = "running>paused paused>running running>stopped" ] || fail "state events: '$GOT'"
+grep -q '^event: totals' "$TMP/events.txt" || fail "no totals event on /events"
 # stop then start: a new capture with fresh statistics
 [ "$(post captures "{\"interface\":\"$HOST\"}")" = 201 ] || fail "restart: $(cat "$TMP/post.json")"
 GOT=$(python3 -c "import json; j=json.load(open('$TMP/post.json')); print(j['id'] != $ID, j['counters']['frames'])")
