@@ -288,8 +288,8 @@ static int check_value(opd *o, nm_filter_error *err)
 	case O_BITAND:
 		if (check_value(o->arg, err))
 			return -1;
-		if (o->arg->cls != C_UINT && o->arg->cls != C_INT)
-			return flt_error(err, o->arg->pos, o->arg->len, "%s is not an integer: bitwise AND needs one.",
+		if (o->arg->cls != C_UINT && o->arg->cls != C_INT) /* tshark points at the mask */
+			return flt_error(err, o->mask->pos, o->mask->len, "%s is not an integer: bitwise AND needs one.",
 					 class_name(o->arg));
 		if (o->mask->kind != O_LIT || (o->mask->lit == T_WORD && resolve(o->mask)))
 			return flt_error(err, o->mask->pos, o->mask->len, "The mask of \"&\" must be a number.");
@@ -340,9 +340,12 @@ static int check_rhs(const opd *l, opd *r, tok_kind op, nm_filter_error *err)
 	if (op == T_MATCHES && r->lit != T_STRING)
 		return flt_error(err, r->pos, r->len, "The right side of \"matches\" must be a string.");
 	vclass cls = l->cls;
-	if (op == T_CONTAINS || op == T_MATCHES)
+	nm_ftype ft = l->ftype;
+	if (op == T_CONTAINS || op == T_MATCHES) {
 		cls = cls == C_STRING ? C_STRING : C_BYTES;
-	return convert(r, cls, l->ftype, l->field, err);
+		ft = cls == C_STRING ? NM_FT_STRING : NM_FT_BYTES; /* any length of bytes */
+	}
+	return convert(r, cls, ft, l->field, err);
 }
 
 static const char *op_name(tok_kind op)

@@ -62,7 +62,7 @@ static const struct {
 	{"===", T_ALL_EQ}, {"!==", T_ANY_NE}, {"==", T_EQ}, {"!=", T_NE}, {"<=", T_LE}, {">=", T_GE},
 	{"&&", T_AND},	   {"||", T_OR},      {"^^", T_XOR}, {"~", T_MATCHES}, {"<", T_LT}, {">", T_GT},
 	{"!", T_NOT},	   {"&", T_BITAND},  {"(", T_LPAREN}, {")", T_RPAREN}, {"{", T_LBRACE}, {"}", T_RBRACE},
-	{",", T_COMMA},	   {"..", T_DOTDOT}, {"=", T_EQ},
+	{",", T_COMMA},	   {"..", T_DOTDOT},
 };
 
 static int hexval(char c)
@@ -120,7 +120,7 @@ static int lex_string(const char *s, size_t start, bool raw, tok *t, size_t *end
 		char c = s[i];
 		if (c == '\0') {
 			free(out);
-			return flt_error(err, (int)start - raw, (int)(i - start) + raw, "The string is missing a closing quote.");
+			return flt_error(err, (int)i, 0, "The string is missing a closing quote.");
 		}
 		i++;
 		if (c == '"')

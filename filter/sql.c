@@ -182,6 +182,10 @@ static bool test_sql(sbuf *b, const expr *e)
 {
 	bool ns;
 	const opd *o = e->l;
+	if (o->kind == O_PROTO && !strcmp(o->proto->name, "frame")) {
+		put(b, "1"); /* every frame; frame.protocols does not name it */
+		return true;
+	}
 	if (o->kind == O_PROTO) {
 		put(b, "instr(':' || coalesce(ps.text, '') || ':', ':%s:') > 0", o->proto->name);
 		return true;

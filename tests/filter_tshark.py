@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""Display filters against tshark.
+
+A set of well-formed Ethernet captures from the tcpdump corpus is joined
+into one file (mergecap -a) and imported into netmond.  For each filter in
+VALID, /api/v1/frames/count must equal `tshark -r FILE -Y FILTER | wc -l`,
+and the count with push-down must equal the count by full re-dissection
+(dissect=1).  Each filter in INVALID must be rejected by both, and our
+error position must equal the caret tshark prints (when it prints one).
+
+Exit 0 all agree, 1 some differ, 77 corpus or tool missing.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import netmon_test as nt  # noqa: E402
+
+FILES = [
+    "mptcp-v0.pcap", "ssh.pcap", "edns-opts.pcap", "dns_tcp.pcap", "dnssec.pcap",
+    "dns_udp.pcap", "icmpv6.pcap", "icmpv6-ra-pref64.pcap",
+    "vrrp.pcap", "ipv4_tcp_http_xml.pcap", "OSPFv3_with_AH.pcap", "IGMP_V1.pcap",
+    "bgp-4byte-asn.pcap", "isakmp4500.pcap", "arp-too-long-tha.pcap", "dhcp-rfc4388.pcap",
+]
+
+VALID = [
+    # presence
+    "frame", "eth", "ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "arp", "dns",
+    "tcp.options.mss_val", "dns.qry.name", "ip.flags.df", "eth.padding", "!ip", "not tcp",
+    # comparisons, symbolic and word forms
+    "ip.ttl == 64", "ip.ttl eq 64", "ip.ttl != 64", "ip.ttl ne 64", "ip.ttl < 64", "ip.ttl lt 64",
+    "ip.ttl > 64", "ip.ttl gt 64", "ip.ttl <= 64", "ip.ttl le 64", "ip.ttl >= 255", "ip.ttl ge 128",
+    "tcp.port == 80", "tcp.port != 80", "tcp.port === 80", "tcp.port !== 80", "tcp.port all_eq 22",
+    "tcp.port any_ne 22", "udp.port == 53", "udp.port != 53", "udp.port === 53", "udp.port !== 53",
+    "tcp.srcport == 22", "tcp.dstport > 1024", "udp.length < 100", "ip.len >= 1000",
+    "ipv6.hlim == 255", "ipv6.nxt == 58", "icmpv6.type == 135", "icmpv6.type >= 133 && icmpv6.type <= 137",
+    "icmp.type == 8", "icmp.type == 0 || icmp.type == 8", "arp.opcode == 1", "ip.proto == 17",
+    "ip.proto == 6", "ip.id == 0", "ip.dsfield.dscp == 0", "tcp.flags.syn == 1", "tcp.flags.ack == 0",
+    "tcp.flags.syn == 1 and tcp.flags.ack == 1", "tcp.window_size_value > 30000", "tcp.len > 0",
+    "tcp.len == 0", "tcp.hdr_len == 32", "tcp.seq_raw > 1000000", "tcp.ack_raw == 0", "dns.flags.response == 1",
+    "dns.flags.response == 0", "dns.qry.type == 1", "dns.qry.type == 28", "dns.count.answers > 0",
+    "dns.flags.rcode != 0", "dns.id == 0", "dns.resp.ttl > 3600",
+    # numbers in hex and octal, char constants
+    "ip.ttl == 0x40", "ip.ttl == 0100", "tcp.port == 0x16", "eth.type == 0x0800", "eth.type == 0x86dd",
+    "eth.type == 2048", "ip.proto == 'E'", "tcp.flags == 0x012", "tcp.flags == 0x018",
+    # frame fields
+    "frame.number == 1", "frame.number <= 10", "frame.number > 1000", "frame.len > 1000",
+    "frame.len == 60", "frame.len < 64", "frame.cap_len < frame.len", "frame.cap_len == frame.len",
+    "frame.cap_len >= 1500", "frame.time_relative > 1", "frame.time_relative <= 0",
+    "frame.time_epoch > 1000000000", "frame.time_epoch < 1200000000", "frame.protocols contains \"dns\"",
+    "frame.protocols == \"eth:ethertype:ip:udp:dns\"", "frame.protocols contains \"ipv6\"",
+    "frame.protocols matches \"^eth:ethertype:ip:udp\"",
+    # multi-valued fields
+    "ip.addr == 10.0.0.1", "ip.addr != 10.0.0.1", "ip.src == ip.dst", "ip.src != ip.dst",
+    "eth.addr == ff:ff:ff:ff:ff:ff", "eth.dst == ff:ff:ff:ff:ff:ff", "eth.src == 00:00:00:00:00:00",
+    "eth.addr != ff:ff:ff:ff:ff:ff", "eth.dst == ff-ff-ff-ff-ff-ff", "eth.dst == ffff.ffff.ffff",
+    "count(ip.addr) == 2", "count(tcp.option_kind) > 3", "count(dns.qry.name) == 1",
+    "count(ipv6.addr) >= 2", "count(eth.addr) == 2",
+    # CIDR
+    "ip.addr == 10.0.0.0/8", "ip.addr == 192.168.0.0/16", "ip.src == 172.16.0.0/12",
+    "ip.dst == 224.0.0.0/4", "ip.addr == 0.0.0.0/0", "not ip.addr == 10.0.0.0/8",
+    "ipv6.addr == fe80::/10", "ipv6.dst == ff02::/16", "ipv6.src == ::/0", "ipv6.addr == 2001:db8::/32",
+    "ipv6.dst == ff02::1", "ipv6.addr != fe80::/10",
+    # in sets and ranges
+    "tcp.port in {80, 443, 22}", "udp.port in {53, 67, 68, 7000..7009}", "tcp.port in {1..1024}",
+    "frame.len in {60..100}", "frame.number in {1, 3, 5..9}", "ip.ttl in {1, 64, 128, 255}",
+    "not tcp.port in {22}", "tcp.port not in {22}", "eth.type in {0x0800, 0x86dd}",
+    "icmpv6.type in {133..137}", "ip.addr in {10.0.0.1, 10.0.0.2}", "dns.qry.type in {1, 28, 15}",
+    # slices
+    "eth.src[0:3] == 00:00:0c", "eth.dst[0] == 01", "eth.dst[0:1] == 33", "eth.dst[-2:2] == 00:01",
+    "eth.src[3:] == 00:00:01", "eth.dst[0:2] == 33:33", "ip[0] == 45", "ip[0:1] == 45",
+    "ip[9] == 11", "tcp[13] == 12", "udp[0:2] == 00:35", "ip.src[0] == 0a", "frame[12:2] == 08:00",
+    "frame[12-13] == 86:dd", "tcp.options[0] == 02", "eth.dst[0:3] == 01:00:5e",
+    # bitwise and
+    "tcp.flags & 0x02", "tcp.flags & 0x12", "tcp.flags & 0x04", "ip.flags & 0x02", "ip.dsfield & 0xfc",
+    "!(tcp.flags & 0x10)", "frame.len & 1", "frame.number & 3", "icmpv6.type & 0x80",
+    # contains / matches
+    "tcp.payload contains \"SSH\"", "tcp.payload contains 53:53:48", "tcp contains \"HTTP\"",
+    "udp contains 00:00", "dns.qry.name contains \"example\"", "dns.qry.name contains \".\"",
+    "dns.qry.name matches \"^www\"", "dns.qry.name matches \"\\\\.com$\"", "dns.qry.name matches \"(?i)EXAMPLE\"",
+    "frame contains \"GET\"", "eth.addr contains 00:00", "udp.payload contains 01:02",
+    "dns.qry.name == \"www.example.com\"", "dns.qry.name != \"\"", "dns.qry.name > \"m\"",
+    # functions
+    "len(dns.qry.name) > 10", "len(dns.qry.name) == 0", "len(tcp.payload) > 100", "len(eth.src) == 6",
+    "lower(dns.qry.name) contains \"example\"", "upper(dns.qry.name) contains \"EXAMPLE\"",
+    "lower(dns.qry.name) == dns.qry.name", "upper(dns.qry.name) matches \"^[A-Z0-9.-]+$\"",
+    "len(udp.payload) >= 100",
+    # logic and parentheses
+    "tcp and ip.ttl > 32", "tcp && udp", "tcp || udp", "!(tcp || udp)", "tcp or udp and ip.ttl == 1",
+    "(tcp or udp) and ip.ttl == 1", "ip and not (tcp or udp)", "not not tcp", "!!tcp",
+    "ipv6 and (icmpv6 or udp)", "(frame.len > 100 and tcp) or (frame.len < 100 and udp)",
+    "dns and frame.number > 5", "tcp.port == 22 and frame.len > 100 and ip.ttl >= 64",
+    "arp or icmp or icmpv6", "frame.number < 100 and not ip", "frame.len > 60 || frame.number == 1",
+    "(dns || arp) && !(frame.number > 300)", "ip.proto == 17 && !dns",
+    # string escapes
+    "dns.qry.name contains \"\\x65xample\"", "dns.qry.name contains \"\\145xample\"",
+    "frame.protocols contains \"\\x64ns\"", "tcp.payload contains \"\\r\\n\"",
+]
+
+INVALID = [
+    "foo", "ip.srcc == 1.2.3.4", "tcp.prot == 80", "ip.src ==", "ip.src == 1.2.3.4 andx",
+    "tcp.port in {80 443}", "ip.ttl == \"abc\"", "tcp.port == 99999", "udp.port matches \"x\"",
+    "ip.src & 1", "ip.proto == tcp", "frame.len > 10 && (ip", "tcp.port == 80)", "(tcp",
+    "ip.addr == 1.2.3.4.5", "ip.addr == 10.0.0.0/33", "ipv6.addr == fe80::1::2", "eth.src == 00:11:22",
+    "eth.src == 00:11:22:33:44:55:66", "tcp.flags.syn ==", "== 80", "tcp.port == ", "and tcp",
+    "tcp and", "tcp or or udp", "dns.qry.name matches \"(\"", "ip.ttl contains 4",
+    "dns.qry.name == \"abc", "ip.ttl in {1, }", "ip.ttl in {}",
+    "lower(ip.ttl) == \"a\"", "ip.ttl[0:1] == 01", "count(1) == 1", "foo(ip.ttl)", "tcp.port = = 80",
+    "ip.src == 300.1.1.1", "tcp.port in {80..}", "ip.ttl == 1 and", "tcp.port > abc",
+]
+
+
+def tshark_count(pcap, expr):
+    p = subprocess.run(["tshark", "-n", "-r", pcap, "-Y", expr], capture_output=True, text=True)
+    if p.returncode != 0:
+        return None, p.stderr
+    return len([l for l in p.stdout.splitlines() if l.strip()]), p.stderr
+
+
+def caret(stderr, expr):
+    """tshark's error position: the column of '^' under the echoed filter."""
+    lines = stderr.splitlines()
+    for i, l in enumerate(lines):
+        if "^" in l and i > 0 and lines[i - 1].strip() == expr.strip():
+            return l.index("^") - (len(lines[i - 1]) - len(lines[i - 1].lstrip()))
+    return None
+
+
+def get(port, path, **q):
+    url = "http://127.0.0.1:%d/api/v1/%s?%s" % (port, path, urllib.parse.urlencode(q))
+    try:
+        with urllib.request.urlopen(url, timeout=120) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}")
+
+
+def main():
+    nt.need_tool("tshark", "mergecap")
+    corpus = nt.corpus_dir()
+    netmond = nt.netmond_path()
+    files = [os.path.join(corpus, f) for f in FILES if os.path.exists(os.path.join(corpus, f))]
+    if not files:
+        nt.skip("none of the filter test captures are in %s" % corpus)
+    tmp = nt.tmpdir("filter")
+    pcap = os.path.join(tmp, "joined.pcap")
+    subprocess.run(["mergecap", "-a", "-F", "pcap", "-w", pcap] + files, check=True)
+    r = nt.import_file(netmond, pcap, os.path.join(tmp, "db"))
+    if r.rc != 0:
+        nt.hard_error("import failed: " + r.describe())
+    fails = []
+    with nt.Server(netmond, os.path.join(tmp, "db")) as srv:
+        port = srv.port
+
+        def one_valid(expr):
+            want, err = tshark_count(pcap, expr)
+            st, ours = get(port, "frames/count", filter=expr)
+            st2, full = get(port, "frames/count", filter=expr, dissect=1)
+            got = ours.get("count") if st == 200 else ours
+            gfull = full.get("count") if st2 == 200 else full
+            return expr, want, got, gfull, err
+
+        def one_invalid(expr):
+            want, err = tshark_count(pcap, expr)
+            st, ours = get(port, "filter/check", filter=expr)
+            return expr, want, caret(err, expr), ours
+
+        with ThreadPoolExecutor(nt.workers()) as ex:
+            valid = list(ex.map(one_valid, VALID))
+            invalid = list(ex.map(one_invalid, INVALID))
+
+    agree = pushdown_ok = 0
+    for expr, want, got, gfull, err in valid:
+        if want is None:
+            fails.append("tshark rejects %r: %s" % (expr, err.strip().splitlines()[-1:]))
+        elif want != got:
+            fails.append("%r: tshark %s, netmond %s" % (expr, want, got))
+        else:
+            agree += 1
+        if got == gfull:
+            pushdown_ok += 1
+        else:
+            fails.append("%r: push-down %s, full dissection %s" % (expr, got, gfull))
+    pos_ok = rejected = pos_checked = 0
+    for expr, want, pos, ours in invalid:
+        if want is not None:
+            fails.append("tshark accepts invalid %r (%d frames)" % (expr, want))
+            continue
+        if ours.get("valid") is not False:
+            fails.append("netmond accepts invalid %r" % expr)
+            continue
+        rejected += 1
+        if pos is None:
+            continue
+        pos_checked += 1
+        if ours.get("position") == pos:
+            pos_ok += 1
+        else:
+            fails.append("%r: error at %s, tshark at %s (%s)" % (expr, ours.get("position"), pos,
+                                                                 ours.get("error")))
+    nt.log("captures joined: %d files" % len(files))
+    nt.log("valid filters: %d/%d agree with tshark; push-down == full dissection: %d/%d"
+           % (agree, len(VALID), pushdown_ok, len(VALID)))
+    nt.log("invalid filters: %d/%d rejected; error position == tshark caret: %d/%d"
+           % (rejected, len(INVALID), pos_ok, pos_checked))
+    for f in fails:
+        nt.log("FAIL " + f)
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
