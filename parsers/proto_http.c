@@ -11,7 +11,6 @@
  * goes: tshark would reassemble it, so it is not malformed.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "protos.h"
@@ -121,17 +120,7 @@ typedef struct http_msg {
 
 static void add_str(nm_packet *pk, int t, int f, uint32_t off, uint32_t len, const uint8_t *b)
 {
-	if (!pk->tree)
-		return;
-	char small[512];
-	size_t need = (size_t)len * 3 + 1; /* worst case: every byte U+FFFD */
-	char *v = need <= sizeof small ? small : malloc(need);
-	if (!v)
-		return;
-	nm_text_render(v, need, b, len, false);
-	nm_add_string(pk, t, &fields[f], off, len, v);
-	if (v != small)
-		free(v);
+	nm_add_text_bytes(pk, t, &fields[f], off, b, len, false);
 }
 
 static bool is_method(const uint8_t *b, uint32_t n)

@@ -2,6 +2,7 @@
  * text_lines.c - bounded line reading and string rendering for text
  * protocols.  Nothing here reads outside [c->pos, c->end).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "text_lines.h"
@@ -75,10 +76,9 @@ static bool put(char *out, size_t size, size_t *used, const char *s, size_t k)
 	return true;
 }
 
-static const char *escape_of(uint8_t ch, bool info)
+static const char *escape_of(uint8_t ch)
 {
 	switch (ch) {
-	case '\\': return info ? NULL : "\\\\";
 	case '\t': return "\\t";
 	case '\r': return "\\r";
 	case '\n': return "\\n";
@@ -93,7 +93,7 @@ static void render(char *out, size_t size, const uint8_t *b, uint32_t n, bool ut
 	if (!size)
 		return;
 	for (uint32_t i = 0; i < n && b[i];) {
-		const char *e = escape_of(b[i], info);
+		const char *e = escape_of(b[i]);
 		uint32_t k = b[i] >= 0x80 && utf8 ? utf8_len(b + i, n - i) : 0;
 		char oct[5];
 		bool ok;
@@ -123,6 +123,23 @@ void nm_text_render(char *out, size_t size, const uint8_t *b, uint32_t n, bool u
 void nm_text_info(char *out, size_t size, const uint8_t *b, uint32_t n)
 {
 	render(out, size, b, n, true, true);
+}
+
+int nm_add_text_bytes(nm_packet *pk, int parent, const nm_field *f, uint32_t off, const uint8_t *b, uint32_t n,
+		      bool utf8)
+{
+	if (!pk->tree)
+		return -1;
+	char small[512];
+	size_t need = (size_t)n * 3 + 1; /* worst case: every byte U+FFFD */
+	char *v = need <= sizeof small ? small : malloc(need);
+	if (!v)
+		return -1;
+	nm_text_render(v, need, b, n, utf8);
+	int r = nm_add_string(pk, parent, f, off, n, v);
+	if (v != small)
+		free(v);
+	return r;
 }
 
 bool nm_text_ieq(const uint8_t *b, uint32_t n, const char *s)

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cursor.h"
+#include "dissect.h"
 
 /* One line: absolute offset, length without its line end, and the length
  * of the line end itself (2 for CRLF, 1 for a bare LF, 0 when cut). */
@@ -36,7 +36,7 @@ uint32_t nm_text_token(const uint8_t *b, uint32_t n, uint32_t *rest);
 
 /*
  * Render bytes as `tshark -T fields` prints a string field: stop at NUL,
- * escape backslash, tab, CR and LF (tshark's default -E escape=y), other
+ * escape tab, CR and LF (tshark's default -E escape=y), other
  * control bytes as they are, bytes that are not text as U+FFFD.  With
  * `utf8`, valid UTF-8 sequences are kept (ENC_UTF_8 fields); without it
  * every byte >= 0x80 is U+FFFD (ENC_ASCII fields).  Always NUL-terminates
@@ -45,8 +45,13 @@ uint32_t nm_text_token(const uint8_t *b, uint32_t n, uint32_t *rest);
 void nm_text_render(char *out, size_t size, const uint8_t *b, uint32_t n, bool utf8);
 
 /* The same for the Info column: like tshark's format_text (control bytes
- * as \ooo octal or \t \r \n, no output escaping of backslash). */
+ * as \ooo octal or \t \r \n). */
 void nm_text_info(char *out, size_t size, const uint8_t *b, uint32_t n);
+
+/* Add a string field whose value is n frame bytes at `off`, rendered as
+ * above; returns the node (or -1, also on the ingest path). */
+int nm_add_text_bytes(nm_packet *pk, int parent, const nm_field *f, uint32_t off, const uint8_t *b, uint32_t n,
+		      bool utf8);
 
 /* Case-insensitive compare of n bytes with an ASCII string of length n. */
 bool nm_text_ieq(const uint8_t *b, uint32_t n, const char *s);
