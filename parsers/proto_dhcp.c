@@ -149,7 +149,7 @@ static void option_value(nm_packet *pk, int t, const opt_kind *k, nm_cursor *v)
 			nm_add_uint(pk, t, f, at, 4, nm_cur_be32(v));
 		break;
 	case V_STR:
-		nm_add_text_field(pk, t, f, v, n, 1);
+		nm_add_text_field(pk, t, f, v, n, false);
 		break;
 	case V_ITEMS:
 		for (; nm_cur_left(v); at++)
@@ -222,7 +222,7 @@ static void add_fixed_string(nm_packet *pk, int t, int f, nm_cursor *c, uint32_t
 	bool ok;
 	uint8_t first = nm_cur_peek(c, 0, &ok);
 	if (ok && first && nm_cur_has(c, n))
-		nm_add_text_field(pk, t, &fields[f], c, n, 1);
+		nm_add_text_field(pk, t, &fields[f], c, n, false);
 	else
 		nm_cur_skip(c, n);
 }
@@ -285,6 +285,11 @@ static int dissect_dhcp(nm_packet *pk, nm_cursor *c, int parent)
 	const uint8_t *cookie = nm_cur_take(c, 4);
 	if (c->err)
 		return NM_TRUNCATED;
+	/* Without the magic cookie the rest is BOOTP vendor data, not options. */
+	if (memcmp(cookie, "\x63\x82\x53\x63", 4) != 0) {
+		c->pos = c->end;
+		return NM_OK;
+	}
 	nm_add_ipv4(pk, t, &fields[F_COOKIE], at, cookie);
 	dissect_options(pk, t, c, xid);
 	return c->err ? NM_TRUNCATED : NM_OK;

@@ -104,7 +104,7 @@ static void attr_value(nm_packet *pk, int t, int f, nm_cursor *v)
 	else if (fd->type == NM_FT_IPv6 && n == 16)
 		nm_add_ipv6(pk, t, fd, at, nm_cur_take(v, 16));
 	else if (fd->type == NM_FT_STRING)
-		nm_add_text_field(pk, t, fd, v, n, 0);
+		nm_add_text_field(pk, t, fd, v, n, true);
 	else if (fd->type == NM_FT_BYTES && n)
 		nm_add_bytes(pk, t, fd, at, n, pk->data + at);
 }

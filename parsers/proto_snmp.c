@@ -291,7 +291,7 @@ static int dissect_snmp(nm_packet *pk, nm_cursor *c, int parent)
 	}
 	if (!next(&x, &msg, NM_BER_UNIVERSAL, 4, &e, &b))
 		return NM_MALFORMED;
-	nm_add_text_field(pk, t, &fields[F_COMMUNITY], &b, e.len, 1);
+	nm_add_text_field(pk, t, &fields[F_COMMUNITY], &b, e.len, false);
 	dissect_pdu(&x, t, &msg);
 	c->pos = c->end;
 	return x.bad ? NM_MALFORMED : NM_OK;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "protos.h"
+#include "text_lines.h"
 #include "textfmt.h"
 
 enum { F_FACILITY, F_LEVEL, F_MSG, F_VERSION, F_TS3164, F_HOSTNAME, F_APPNAME, F_PROCID, F_MSGID, F_COUNT };
@@ -77,7 +78,7 @@ static uint32_t span_until(const uint8_t *p, uint32_t n, const char *stops)
 static void add_str(nm_packet *pk, int t, int f, const uint8_t *base, uint32_t at, uint32_t n)
 {
 	nm_cursor c = nm_cursor_make(base, at, at + n);
-	nm_add_text_field(pk, t, &fields[f], &c, n, 1);
+	nm_add_text_field(pk, t, &fields[f], &c, n, true);
 }
 
 static void dissect_3164(nm_packet *pk, int m, const uint8_t *base, uint32_t at, uint32_t n)
@@ -97,6 +98,25 @@ static void dissect_3164(nm_packet *pk, int m, const uint8_t *base, uint32_t at,
 	add_str(pk, m, F_MSGID, base, at + o, n - o);
 }
 
+/* The Info text: tshark's format_text, which (unlike a field value) goes
+ * on past a NUL and shows it as \000. */
+static void info_text(char *out, size_t cap, const uint8_t *p, uint32_t n)
+{
+	size_t o = 0;
+	out[0] = '\0';
+	while (o + 1 < cap) {
+		const uint8_t *nul = memchr(p, 0, n);
+		uint32_t seg = nul ? (uint32_t)(nul - p) : n;
+		nm_text_info(out + o, cap - o, p, seg);
+		o += strlen(out + o);
+		if (!nul)
+			break;
+		o += (size_t)snprintf(out + o, cap - o, "\\000");
+		p += seg + 1;
+		n -= seg + 1;
+	}
+}
+
 static int dissect_syslog(nm_packet *pk, nm_cursor *c, int parent)
 {
 	uint32_t s = c->pos, n = nm_cur_left(c);
@@ -105,7 +125,7 @@ static int dissect_syslog(nm_packet *pk, nm_cursor *c, int parent)
 	uint32_t pl = p ? parse_pri(p, n, &pri) : 0;
 	int t = nm_add_proto(pk, parent, &nm_proto_syslog, s, n);
 	char text[4 * 256 + 1];
-	nm_text_escape(text, sizeof text, p + pl, n - pl > 256 ? 256 : n - pl);
+	info_text(text, sizeof text, p + pl, n - pl > 256 ? 256 : n - pl);
 	if (pl) {
 		nm_set_info(pk, "%s.%s: %s", nm_val_label(fac_vals, pri >> 3, "UNKNOWN"),
 			    nm_val_label(level_vals, pri & 7, "UNKNOWN"), text);
@@ -117,7 +137,7 @@ static int dissect_syslog(nm_packet *pk, nm_cursor *c, int parent)
 	if (n == pl)
 		return NM_OK;
 	nm_cursor mc = nm_cursor_make(pk->data, s + pl, s + n);
-	int m = nm_add_text_field(pk, t, &fields[F_MSG], &mc, n - pl, 1);
+	int m = nm_add_text_field(pk, t, &fields[F_MSG], &mc, n - pl, true);
 	if (is_3164_time(p + pl, n - pl))
 		dissect_3164(pk, m, pk->data, s + pl, n - pl);
 	return NM_OK;
