@@ -168,7 +168,21 @@ struct nm_protocol {
 
 /* ---- registry (property database) ---- */
 
+/*
+ * Start-up is begin (the built-in protocols), then any nm_register_protocol
+ * calls (plugins: nm_plugins_load), then finish (sort the field index, run
+ * every protocol's init, sort the handoff tables).  nm_parsers_init() is
+ * begin + finish; all three are idempotent.  nm_register_protocol returns
+ * -1 after finish, or when the protocol's name or a field name is taken.
+ */
 void nm_parsers_init(void);
+void nm_parsers_begin(void);
+void nm_parsers_finish(void);
+int nm_register_protocol(nm_protocol *p);
+/* dlopen each *.so in `dir` and register its protocols (parsers/plugins.c):
+ * returns how many plugins loaded, or -1 with `err` set when `dir` cannot be
+ * read.  A plugin that fails is logged to stderr and skipped. */
+int nm_plugins_load(const char *dir, char *err, size_t n);
 size_t nm_protocol_count(void);
 const nm_protocol *nm_protocol_at(size_t i);
 const nm_protocol *nm_protocol_find(const char *name);

@@ -68,23 +68,55 @@ static int register_protocol(nm_protocol *p)
 {
 	if (nprotocols >= MAX_PROTOCOLS)
 		return -1;
-	p->id = (int)nprotocols;
-	protocols[nprotocols++] = p;
 	field_ref *fi = realloc(field_index, (nfields + p->nfields) * sizeof *fi);
 	if (!fi)
 		return -1;
 	field_index = fi;
+	p->id = (int)nprotocols;
+	protocols[nprotocols++] = p;
 	for (size_t i = 0; i < p->nfields; i++)
 		field_index[nfields++] = (field_ref){&p->fields[i], p};
 	return 0;
 }
 
-void nm_parsers_init(void)
+/* Set by nm_parsers_finish(): the field index and tables are sorted and
+ * protocols can no longer be added. */
+static bool finished;
+
+void nm_parsers_begin(void)
 {
 	if (nprotocols)
 		return;
 	for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
 		register_protocol(builtin[i]);
+}
+
+/* A field name already in the (not yet sorted) index. */
+static bool field_taken(const char *name)
+{
+	for (size_t i = 0; i < nfields; i++)
+		if (strcmp(field_index[i].field->name, name) == 0)
+			return true;
+	return false;
+}
+
+/* For plugins, between nm_parsers_begin() and nm_parsers_finish(): names
+ * must be new, so a plugin cannot shadow a built-in protocol or field. */
+int nm_register_protocol(nm_protocol *p)
+{
+	if (finished || !p || !p->name || !p->short_name || !p->dissect || nm_protocol_find(p->name))
+		return -1;
+	for (size_t i = 0; i < p->nfields; i++)
+		if (!p->fields[i].name || field_taken(p->fields[i].name))
+			return -1;
+	return register_protocol(p);
+}
+
+void nm_parsers_finish(void)
+{
+	if (finished)
+		return;
+	finished = true;
 	if (nfields)
 		qsort(field_index, nfields, sizeof *field_index, cmp_field);
 	for (size_t i = 0; i < nprotocols; i++)
@@ -93,6 +125,12 @@ void nm_parsers_init(void)
 	for (int t = 0; t < NM_TAB_COUNT; t++)
 		if (table_len[t])
 			qsort(tables[t], table_len[t], sizeof(handoff), cmp_handoff);
+}
+
+void nm_parsers_init(void)
+{
+	nm_parsers_begin();
+	nm_parsers_finish();
 }
 
 size_t nm_protocol_count(void)

@@ -25,6 +25,8 @@ typedef struct options {
 	nm_pipeline_opts pipe;
 	const char *listen;
 	const char *webdir;
+	const char *plugins;
+	bool plugins_given; /* a missing default plugins directory is not an error */
 	int http;
 } options;
 
@@ -42,6 +44,7 @@ static void usage(FILE *f)
 		"  -w, --db PATH          SQLite database file (default netmon.db)\n"
 		"  -l, --listen ADDR:PORT HTTP address (default 127.0.0.1:8080; [::1]:8080 for IPv6)\n"
 		"      --webdir DIR       dashboard files (default %s)\n"
+		"      --plugins DIR      load dissector plugins (*.so) from DIR (default %s)\n"
 		"      --no-http          no HTTP server: import or capture, then exit\n"
 		"      --max-flows N      flow table cap; idle flows are evicted past it (default 262144)\n"
 		"      --queue N          batches of frames in flight to the writer (default 16)\n"
@@ -51,7 +54,7 @@ static void usage(FILE *f)
 		"\n"
 		"Without -r or -i, netmond serves the frames already in the database.\n"
 		"A live capture stops on SIGINT or SIGTERM; everything counted as stored is committed.\n",
-		NM_WEBDIR);
+		NM_WEBDIR, NM_PLUGINDIR);
 }
 
 /* Parse a positive integer option or exit with a clear message. */
@@ -68,7 +71,7 @@ static long parse_num(const char *opt, const char *s, long min, long max)
 
 static void parse_args(int argc, char **argv, options *o)
 {
-	enum { O_WEBDIR = 256, O_NOHTTP, O_MAXFLOWS, O_QUEUE, O_BATCH };
+	enum { O_WEBDIR = 256, O_NOHTTP, O_MAXFLOWS, O_QUEUE, O_BATCH, O_PLUGINS };
 	static const struct option longs[] = {
 		{"read", required_argument, 0, 'r'},   {"interface", required_argument, 0, 'i'},
 		{"filter", required_argument, 0, 'f'}, {"snaplen", required_argument, 0, 's'},
@@ -76,6 +79,7 @@ static void parse_args(int argc, char **argv, options *o)
 		{"listen", required_argument, 0, 'l'}, {"webdir", required_argument, 0, O_WEBDIR},
 		{"no-http", no_argument, 0, O_NOHTTP}, {"max-flows", required_argument, 0, O_MAXFLOWS},
 		{"queue", required_argument, 0, O_QUEUE}, {"batch", required_argument, 0, O_BATCH},
+		{"plugins", required_argument, 0, O_PLUGINS},
 		{"help", no_argument, 0, 'h'},
 		{"version", no_argument, 0, 'V'},      {0, 0, 0, 0},
 	};
@@ -91,6 +95,7 @@ static void parse_args(int argc, char **argv, options *o)
 		case 'l': o->listen = optarg; break;
 		case O_WEBDIR: o->webdir = optarg; break;
 		case O_NOHTTP: o->http = 0; break;
+		case O_PLUGINS: o->plugins = optarg, o->plugins_given = true; break;
 		case O_MAXFLOWS: o->pipe.max_flows = (uint32_t)parse_num("--max-flows", optarg, 16, 1 << 26); break;
 		case O_QUEUE: o->pipe.pool_batches = (size_t)parse_num("--queue", optarg, 1, 4096); break;
 		case O_BATCH: o->pipe.batch_frames = (size_t)parse_num("--batch", optarg, 1, 65536); break;
@@ -124,6 +129,7 @@ static void defaults(options *o)
 	o->pipe.max_flows = 262144;
 	o->listen = "127.0.0.1:8080";
 	o->webdir = NM_WEBDIR;
+	o->plugins = NM_PLUGINDIR;
 	o->http = 1;
 }
 
@@ -161,9 +167,11 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_REALTIME, &now);
 	nm_rt.started_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
 	nm_rt.db_path = o.pipe.db_path;
-	nm_parsers_init();
-
 	char err[512] = "";
+	nm_parsers_begin();
+	if (nm_plugins_load(o.plugins, err, sizeof err) < 0 && o.plugins_given)
+		fprintf(stderr, "netmond: %s\n", err);
+	nm_parsers_finish();
 	nm_mgr_init(&o.pipe);
 	/* The command line's capture is the manager's first. */
 	int64_t id;
