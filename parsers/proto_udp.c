@@ -37,6 +37,9 @@ int nm_port_handoff(nm_table tab, uint16_t sport, uint16_t dport, nm_packet *pk,
 		return r;
 	if (hi != lo && nm_call_table(tab, hi, pk, c, -1, &r))
 		return r;
+	const nm_protocol *heur = nm_heur_find(tab, pk, c); /* content heuristics, after ports as in tshark */
+	if (heur)
+		return nm_call(heur, pk, c, -1);
 	return nm_call_data(pk, c, -1);
 }
 
