@@ -45,6 +45,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	nm_tree *t = nm_tree_new(4096, 1 << 20);
+	if (t)
+		t->no_labels = true;
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	uint64_t n = 0, hits = 0;

@@ -65,7 +65,7 @@ static const char *column(const opd *o, bool *ns)
 	if (!strcmp(n, "frame.time_epoch"))
 		return "f.ts_ns";
 	if (!strcmp(n, "frame.time_relative"))
-		return "(f.ts_ns - c.first_ns)";
+		return "(f.ts_ns - coalesce(f1.ts_ns, c.first_ns))";
 	*ns = false;
 	return NULL;
 }

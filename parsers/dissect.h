@@ -271,6 +271,9 @@ struct nm_tree {
 	nm_node *nodes;
 	int count, cap;
 	unsigned dropped;
+	/* Filters and field extraction read only values: skip rendering the
+	 * labels (most of the cost of building a tree). */
+	bool no_labels;
 	char *strbuf; /* arena for value and label strings */
 	size_t strused, strcap;
 };

@@ -85,7 +85,10 @@ static int add_field(nm_packet *pk, int parent, const nm_field *f, uint32_t off,
 		     const char *shown)
 {
 	char label[512];
-	snprintf(label, sizeof label, "%s: %s", f->label, shown ? shown : value);
+	if (pk->tree->no_labels)
+		label[0] = '\0';
+	else
+		snprintf(label, sizeof label, "%s: %s", f->label, shown ? shown : value);
 	return add_node(pk, parent, f, NULL, off, len, value, label);
 }
 
@@ -136,8 +139,16 @@ static void render_uint(char *out, size_t n, const nm_field *f, uint64_t v)
 	case NM_BASE_OCT:
 		snprintf(out, n, "0%" PRIo64, v);
 		break;
-	default:
-		snprintf(out, n, "%" PRIu64, v);
+	default: { /* the common case; snprintf dominated the cost of filtering */
+		char tmp[24];
+		size_t k = 0;
+		do
+			tmp[k++] = (char)('0' + v % 10);
+		while ((v /= 10) && k < sizeof tmp);
+		for (size_t i = 0; i < k && i + 1 < n; i++)
+			out[i] = tmp[k - 1 - i];
+		out[k < n ? k : n - 1] = '\0';
+	}
 	}
 }
 
@@ -149,7 +160,7 @@ int nm_add_uint(nm_packet *pk, int parent, const nm_field *f, uint32_t off, uint
 		v = (v & f->mask) >> mask_shift(f->mask);
 	char value[32], shown[160];
 	render_uint(value, sizeof value, f, v);
-	const char *lab = f->vals ? nm_val_label(f->vals, (uint32_t)v, NULL) : NULL;
+	const char *lab = f->vals && !pk->tree->no_labels ? nm_val_label(f->vals, (uint32_t)v, NULL) : NULL;
 	if (lab)
 		snprintf(shown, sizeof shown, "%s (%s)", lab, value);
 	return add_field(pk, parent, f, off, len, value, lab ? shown : NULL);
@@ -232,8 +243,11 @@ int nm_add_bytes(nm_packet *pk, int parent, const nm_field *f, uint32_t off, uin
 	char *value = malloc((size_t)shown * 2 + 1);
 	if (!value)
 		return -1;
-	for (uint32_t i = 0; i < shown; i++)
-		snprintf(value + 2 * i, 3, "%02x", b[i]);
+	static const char hex[] = "0123456789abcdef";
+	for (uint32_t i = 0; i < shown; i++) {
+		value[2 * i] = hex[b[i] >> 4];
+		value[2 * i + 1] = hex[b[i] & 15];
+	}
 	value[shown * 2] = '\0';
 	int r = add_field(pk, parent, f, off, len, value, NULL);
 	free(value);
@@ -268,7 +282,10 @@ int nm_add_text(nm_packet *pk, int parent, uint32_t off, uint32_t len, const cha
 	char label[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(label, sizeof label, fmt, ap);
+	if (pk->tree->no_labels)
+		label[0] = '\0';
+	else
+		vsnprintf(label, sizeof label, fmt, ap);
 	va_end(ap);
 	return add_node(pk, parent, NULL, NULL, off, len, NULL, label);
 }

@@ -61,6 +61,8 @@ bool nm_fscan_open(nm_req *r, nm_fscan *fs, enum MHD_Result *ret)
 		fs->exact = false;
 	}
 	fs->tree = nm_tree_new(4096, 1 << 20);
+	if (fs->tree)
+		fs->tree->no_labels = true;
 	if ((!fs->where && !fs->force_dissect) || !fs->tree) {
 		nm_fscan_close(fs);
 		*ret = nm_json_error(r->conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "out of memory");

@@ -108,7 +108,7 @@ INVALID = [
     "foo", "ip.srcc == 1.2.3.4", "tcp.prot == 80", "ip.src ==", "ip.src == 1.2.3.4 andx",
     "tcp.port in {80 443}", "ip.ttl == \"abc\"", "tcp.port == 99999", "udp.port matches \"x\"",
     "ip.src & 1", "ip.proto == tcp", "frame.len > 10 && (ip", "tcp.port == 80)", "(tcp",
-    "ip.addr == 1.2.3.4.5", "ip.addr == 10.0.0.0/33", "ipv6.addr == fe80::1::2", "eth.src == 00:11:22",
+    "ip.addr == 1.2.3.4.5", "ip.addr == 10.0.0.0/33", "ipv6.addr == fe80::1/129", "ipv6.addr == 1.2.3.4", "ip.addr == 1.2.3", "eth.src == 00:11:22",
     "eth.src == 00:11:22:33:44:55:66", "tcp.flags.syn ==", "== 80", "tcp.port == ", "and tcp",
     "tcp and", "tcp or or udp", "dns.qry.name matches \"(\"", "ip.ttl contains 4",
     "dns.qry.name == \"abc", "ip.ttl in {1, }", "ip.ttl in {}",

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Display-filter speed on a big database (not a timed test).
+
+  bench_filter.py make SRC.pcap OUT.pcap N   # N frames: SRC's frames repeated, times increasing
+  bench_filter.py run PORT                   # time the issue's queries against a running netmond
+
+Reports: first page (100 rows) of an address and a port filter (p50/p95 of
+20 runs), a deep-field count, and field extraction rate.
+"""
+import json
+import struct
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+
+def make(src, out, n):
+    with open(src, "rb") as f:
+        data = f.read()
+    magic = struct.unpack("<I", data[:4])[0]
+    assert magic in (0xA1B2C3D4, 0xA1B23C4D), "little-endian pcap only"
+    recs, off = [], 24
+    while off + 16 <= len(data):
+        _, _, incl, orig = struct.unpack("<IIII", data[off:off + 16])
+        recs.append((data[off + 16:off + 16 + incl], orig))
+        off += 16 + incl
+    with open(out, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, struct.unpack("<I", data[20:24])[0]))
+        t = 1_600_000_000 * 1_000_000
+        for i in range(n):
+            b, orig = recs[i % len(recs)]
+            t += 10
+            f.write(struct.pack("<IIII", t // 1_000_000, t % 1_000_000, len(b), orig))
+            f.write(b)
+
+
+def get(port, path, raw=False, **q):
+    url = "http://127.0.0.1:%d/api/v1/%s?%s" % (port, path, urllib.parse.urlencode(q))
+    with urllib.request.urlopen(url, timeout=600) as r:
+        body = r.read()
+    return body if raw else json.loads(body)
+
+
+def timed(fn):
+    t0 = time.perf_counter()
+    r = fn()
+    return time.perf_counter() - t0, r
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+def run(port):
+    total = get(port, "frames/count")["count"]
+    print("frames in the database: %d" % total)
+    for flt in ("ip.addr == 10.0.0.1", "tcp.port == 22", "udp.port == 53", "dns"):
+        ts = [timed(lambda: get(port, "frames", filter=flt, limit=100))[0] for _ in range(20)]
+        print("first page %-24s p50 %6.1f ms  p95 %6.1f ms" % (flt, pct(ts, 50) * 1e3, pct(ts, 95) * 1e3))
+    for flt in ('dns.qry.name contains "a"', "frame.len > 1000", "tcp.port == 22"):
+        t, r = timed(lambda: get(port, "frames/count", filter=flt, budget_ms=600000))
+        print("count %-30s %8d in %6.2f s (%s)" % (flt, r["count"], t, "pushed down" if r["pushed_down"] else "re-dissected"))
+    t, body = timed(lambda: get(port, "frames/fields", raw=True, fields="frame.number,ip.src,ip.dst,tcp.port,dns.qry.name",
+                                format="csv", budget_ms=600000))
+    rows = body.count(b"\n") - 1
+    print("fields: %d rows in %.2f s = %.0f frames/s" % (rows, t, rows / t))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "make":
+        make(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    else:
+        run(int(sys.argv[2]))
