@@ -16,6 +16,7 @@ import netmon_test as nt  # noqa: E402
 
 def expected_counts(files):
     exp = nt.capinfos_counts(files)
+    nt.log("capinfos counts %d of %d files; libpcap (tcpdump --count) the rest" % (len(exp), len(files)))
     for f in files:
         if f not in exp:
             n = nt.libpcap_count(f)

@@ -62,10 +62,11 @@ def tshark_fields():
 
 
 def our_fields(api):
-    names = []
+    """[(field name, protocol name, ftype)] of the property database."""
+    out = []
     for p in nt.items(api.get("/api/v1/protocols"), "protocols"):
-        names += [f["name"] for f in p.get("fields", [])]
-    return names
+        out += [(f["name"], p["name"], f.get("type")) for f in p.get("fields", [])]
+    return out
 
 
 def tshark_values(path, fields, maxframes):
@@ -81,33 +82,50 @@ def tshark_values(path, fields, maxframes):
     return [r + [""] * (len(fields) - len(r)) for r in rows]
 
 
-def tree_values(tree, wanted):
-    """{field: "v1,v2"} over the tree in pre-order, for fields in wanted."""
-    acc = {}
+def tree_values(tree, wanted, protos, ftnone):
+    """({field: "v1,v2"}, {protocols present}) over the tree in pre-order.
+    A field of type FT_NONE has no value (null); tshark prints "1" for each
+    occurrence, so it counts as "1" here."""
+    acc, seen = {}, set()
     stack = list(reversed(tree))
     while stack:
         n = stack.pop()
         f, v = n.get("field"), n.get("value")
-        if f in wanted and v is not None:
-            acc.setdefault(f, []).append(str(v))
+        if f in protos:
+            seen.add(f)
+        if f in wanted:
+            if v is None and f in ftnone:
+                v = "1"
+            if v is not None:
+                acc.setdefault(f, []).append(str(v))
         stack.extend(reversed(n.get("children") or []))
-    return {f: ",".join(vs) for f, vs in acc.items()}
+    return {f: ",".join(vs) for f, vs in acc.items()}, seen
 
 
 class Tally:
-    def __init__(self, fields):
+    """Per field: frames compared and agreeing.  A frame where only tshark has
+    a value and our tree lacks the field's protocol altogether (a link type
+    or payload we do not parse) is counted apart as "unparsed": it measures
+    coverage, not the correctness of the values we do produce."""
+
+    def __init__(self, fields, proto_of):
         self.lock = threading.Lock()
+        self.proto_of = proto_of
         self.compared = dict.fromkeys(fields, 0)
         self.agreed = dict.fromkeys(fields, 0)
+        self.unparsed = dict.fromkeys(fields, 0)
         self.examples = {f: [] for f in fields}
         self.frames = 0
 
-    def add(self, where, fields, ours, theirs):
+    def add(self, where, fields, ours, seen, theirs):
         with self.lock:
             self.frames += 1
             for f, t in zip(fields, theirs):
                 o = ours.get(f, "")
                 if not o and not t:
+                    continue
+                if not o and self.proto_of[f] not in seen:
+                    self.unparsed[f] += 1
                     continue
                 self.compared[f] += 1
                 if o == t:
@@ -126,7 +144,7 @@ def api_for(port):
     return _local.api
 
 
-def check_file(job, fields, wanted, tally, maxframes, problems, notes):
+def check_file(job, fields, ctx, tally, maxframes, problems, notes):
     path, port, cap_id, nframes = job
     rows = tshark_values(path, fields, maxframes)
     want = min(nframes, maxframes)
@@ -141,15 +159,16 @@ def check_file(job, fields, wanted, tally, maxframes, problems, notes):
         except Exception as e:
             problems.append("%s#%d: %s" % (name, i, e))
             continue
-        tally.add("%s#%d" % (name, i), fields, tree_values(fr.get("tree", []), wanted), theirs)
+        ours, seen = tree_values(fr.get("tree", []), *ctx)
+        tally.add("%s#%d" % (name, i), fields, ours, seen, theirs)
 
 
 def report(fields, tally, known, minpct):
     rows, failed = [], []
     for f in sorted(fields, key=lambda x: (x.split(".")[0], x)):
-        n, ok = tally.compared[f], tally.agreed[f]
+        n, ok, un = tally.compared[f], tally.agreed[f], tally.unparsed[f]
         if n == 0:
-            rows.append([f, 0, 0, "-", "not seen"])
+            rows.append([f, 0, 0, "-", un, "not seen"])
             continue
         pct = 100.0 * ok / n
         reason = known_reason(known, f)
@@ -160,8 +179,8 @@ def report(fields, tally, known, minpct):
         else:
             status = "FAIL"
             failed.append(f)
-        rows.append([f, n, ok, "%.2f%%" % pct, status])
-    nt.log(nt.table(rows, ["field", "frames", "agree", "agreement", "status"]))
+        rows.append([f, n, ok, "%.2f%%" % pct, un, status])
+    nt.log(nt.table(rows, ["field", "frames", "agree", "agreement", "unparsed", "status"]))
     for f in failed:
         for ex in tally.examples[f]:
             nt.log("  %s  %s" % (f, ex))
@@ -210,20 +229,21 @@ def main():
         declared = our_fields(api)
         api.close()
         theirs = tshark_fields()
-        fields = [f for f in declared if f in theirs]
-        unknown = sorted(set(declared) - theirs)
+        fields = [f for f, _, _ in declared if f in theirs]
+        proto_of = {f: p for f, p, _ in declared}
+        ctx = (set(fields), {p for _, p, _ in declared}, {f for f, _, t in declared if t == "FT_NONE"})
+        unknown = sorted({f for f, _, _ in declared} - theirs)
         if unknown:
             nt.log("declared fields tshark does not know (not compared): " + ", ".join(unknown))
         if not fields:
             nt.log("FAIL: no declared field is known to tshark (declared: %d)" % len(declared))
             return 1
-        tally = Tally(fields)
-        wanted = set(fields)
+        tally = Tally(fields, proto_of)
         jobs = jobs_for(servers, groups, counts)
         nt.log("comparing %d fields over %d files (<= %d frames each) with: tshark %s"
                % (len(fields), len(jobs), maxframes, " ".join(TSHARK_OPTS)))
         with ThreadPoolExecutor(nt.workers() * 2) as ex:
-            list(ex.map(lambda j: check_file(j, fields, wanted, tally, maxframes, problems, notes), jobs))
+            list(ex.map(lambda j: check_file(j, fields, ctx, tally, maxframes, problems, notes), jobs))
     finally:
         for s in servers:
             rc = s.stop()
@@ -231,6 +251,8 @@ def main():
                 problems.append("server exit %s: %s" % (rc, s.stderr()[-600:]))
 
     failed = report(fields, tally, known, minpct)
+    if tally.frames == 0:
+        problems.append("no frame was compared (%d files matched a capture)" % len(jobs))
     for p in notes[:10]:
         nt.log("note: " + p)
     for p in problems[:30]:

@@ -339,7 +339,8 @@ def capinfos_counts(files, chunk=200):
         part = files[i:i + chunk]
         p = subprocess.run(["capinfos", "-T", "-c", "-M", "-r"] + part,
                            capture_output=True, text=True, errors="replace")
-        byname = {os.path.basename(f): f for f in part}
+        byname = {f: f for f in part}
+        byname.update((os.path.basename(f), f) for f in part)
         for ln in p.stdout.splitlines():
             cols = ln.split("\t")
             if len(cols) >= 2 and cols[0] in byname and cols[1].strip().isdigit():
@@ -362,10 +363,10 @@ def chunks(seq, n):
 
 
 def table(rows, headers):
-    """A plain text table (left-aligned first column, right-aligned others)."""
+    """A plain text table: first and last columns left-aligned, others right."""
     rows = [[str(c) for c in r] for r in rows]
     w = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
-    fmt = lambda r: "  ".join(c.ljust(w[0]) if i == 0 else c.rjust(w[i]) for i, c in enumerate(r))
+    fmt = lambda r: "  ".join(c.ljust(w[i]) if i in (0, len(w) - 1) else c.rjust(w[i]) for i, c in enumerate(r))
     lines = [fmt(headers), "  ".join("-" * x for x in w)]
     lines += [fmt(r) for r in rows]
     return "\n".join(lines)
