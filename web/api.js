@@ -44,31 +44,50 @@ async function readBody(res, path) {
 	}
 }
 
-export async function getJSON(path, params) {
+async function request(path, params, init) {
 	let res;
 	try {
 		res = await fetch(apiUrl(path, params), {
-			headers: { Accept: 'application/json' },
+			headers: { Accept: 'application/json', ...(init?.body ? { 'Content-Type': 'application/json' } : {}) },
 			cache: 'no-store',
+			...init,
 		});
 	} catch (e) {
+		if (init?.signal?.aborted)
+			throw e;
 		throw new ApiError(path, 0, 'unreachable', `cannot reach netmond (${e.message})`);
 	}
 	const body = await readBody(res, path);
 	if (!res.ok) {
 		const err = (body && body.error) || {};
-		throw new ApiError(path, res.status, err.code || 'http_error',
+		const e = new ApiError(path, res.status, err.code || 'http_error',
 			err.message || res.statusText || 'request failed');
+		e.body = body;
+		throw e;
 	}
 	return body;
 }
+
+export const getJSON = (path, params, signal) => request(path, params, { signal });
+const postJSON = (path, body) => request(path, null, { method: 'POST', body: JSON.stringify(body || {}) });
+
+// A link to an endpoint (downloads), with the same parameter rules.
+export const apiHref = (path, params) => apiUrl(path, params).href;
 
 export const api = {
 	status: () => getJSON('status'),
 	captures: () => getJSON('captures'),
 	stats: (capture) => getJSON('stats', { capture }),
-	frames: (capture, limit, cursor, order) =>
-		getJSON('frames', { capture, limit, cursor, order }),
+	frames: (capture, limit, cursor, order, filter, signal) =>
+		getJSON('frames', { capture, limit, cursor, order, filter }, signal),
 	frame: (capture, number) =>
 		getJSON(`frames/${encodeURIComponent(number)}`, { capture }),
+	count: (capture, filter) => getJSON('frames/count', { capture, filter }),
+	find: (capture, filter, from, direction) => getJSON('frames/find', { capture, filter, from, direction }),
+	check: (filter, signal) => getJSON('filter/check', { filter }, signal),
+	complete: (prefix, signal) => getJSON('filter/complete', { prefix }, signal),
+	interfaces: () => getJSON('interfaces'),
+	startCapture: (body) => postJSON('captures', body),
+	control: (id, action) => postJSON(`captures/${encodeURIComponent(id)}/${action}`),
+	table: (kind, params) => getJSON(`stats/${kind}`, params),
 };

@@ -1,54 +1,72 @@
-// app.js - wires the dashboard together: polling, the capture selector,
-// paging, the URL hash (#capture=1&frame=42) and keyboard navigation.
+// app.js - wires the dashboard together: the views, the URL hash
+// (#view=frames&capture=1&filter=tcp&frame=42, so a link can be shared),
+// the capture selector, live updates from the event stream, and the frame
+// view's filter, find and go-to actions.
 
-import { api } from './api.js';
+import { api, apiHref } from './api.js';
 import { DetailTree } from './detail.js';
 import { clearError, initErrorBar, showError } from './errorbar.js';
-import { FrameList } from './frames.js';
+import { FilterBar } from './filterbar.js';
+import { fieldFilter } from './filterexpr.js';
+import { FrameList, FrameSource } from './frames.js';
 import { fmtInt } from './format.js';
 import { HexView } from './hexview.js';
+import { Overview } from './overview.js';
 import { renderProtocols, renderState, renderTotals } from './stats.js';
+import { PhsTable, conversationsTable, renderCaptures, stationsTable } from './tables.js';
 
-const REFRESH_MS = 1500;
-const PAGE_SIZE = 100;
+const VIEWS = ['overview', 'frames', 'stations', 'conversations', 'protocols', 'captures'];
+const LIVE_REFRESH_MS = 2000;
 const $ = (id) => document.getElementById(id);
 
 const state = {
+	view: 'overview',
 	status: null,
 	captures: [],
-	captureId: null, // the capture being viewed
-	cursors: [],     // cursor of each page walked (null = first); [] = latest view
-	nextCursor: null,
+	captureId: null,
+	filter: '',      // the applied display filter
 	frame: null,     // selected frame number
-	detailToken: 0,  // ignores detail replies that arrive out of order
+	listKey: '',     // capture+filter the frame list shows
+	detailToken: 0,
+	stationKind: '',
+	convType: 'ip',
+	lastLive: 0,
 };
 
-let frameList, tree, hex;
+let frameList, tree, hex, filterBar, overview, stations, convMake, convs, phs;
 
 /* ---- URL hash ---- */
 
 function readHash() {
 	const p = new URLSearchParams(location.hash.slice(1));
 	const num = (k) => (p.has(k) && /^\d+$/.test(p.get(k)) ? Number(p.get(k)) : null);
-	return { capture: num('capture'), frame: num('frame') };
+	const frame = num('frame');
+	const view = VIEWS.includes(p.get('view')) ? p.get('view') : frame != null || p.has('filter') ? 'frames' : null;
+	return { view, capture: num('capture'), frame, filter: p.get('filter') || '' };
+}
+
+function hashOf(s) {
+	const p = new URLSearchParams();
+	p.set('view', s.view);
+	if (s.captureId != null)
+		p.set('capture', s.captureId);
+	if (s.view === 'frames' && s.filter)
+		p.set('filter', s.filter);
+	if (s.view === 'frames' && s.frame != null)
+		p.set('frame', s.frame);
+	return `#${p.toString().replace(/\+/g, '%20')}`;
 }
 
 function writeHash() {
-	const parts = [];
-	if (state.captureId != null)
-		parts.push(`capture=${state.captureId}`);
-	if (state.frame != null)
-		parts.push(`frame=${state.frame}`);
-	const hash = parts.length ? `#${parts.join('&')}` : '';
+	const hash = hashOf(state);
 	if (hash !== location.hash)
-		history.replaceState(null, '', hash || location.pathname + location.search);
+		history.replaceState(null, '', hash);
 }
 
 /* ---- captures ---- */
 
 const currentCapture = () => state.captures.find((c) => c.id === state.captureId) || null;
 
-// With no explicit choice, follow the daemon's capture, else the newest.
 function defaultCapture() {
 	const live = state.status?.capture?.capture_id;
 	if (live && state.captures.some((c) => c.id === live))
@@ -59,92 +77,171 @@ function defaultCapture() {
 function renderPicker() {
 	const sel = $('capture-select');
 	$('capture-picker').hidden = state.captures.length < 2;
-	const opts = state.captures.map((c) => {
-		const o = document.createElement('option');
-		o.value = String(c.id);
-		o.textContent = `#${c.id} ${c.source} (${fmtInt(c.frames)} frames${c.running ? ', live' : ''})`;
-		return o;
-	});
-	const same = sel.options.length === opts.length &&
-		opts.every((o, i) => sel.options[i].value === o.value && sel.options[i].textContent === o.textContent);
+	const label = (c) => `#${c.id} ${c.source} (${fmtInt(c.frames)} frames${c.running ? ', live' : ''})`;
+	const same = sel.options.length === state.captures.length &&
+		state.captures.every((c, i) => sel.options[i].value === String(c.id) && sel.options[i].textContent === label(c));
 	if (!same)
-		sel.replaceChildren(...opts);
+		sel.replaceChildren(...state.captures.map((c) => new Option(label(c), String(c.id))));
 	sel.value = String(state.captureId ?? '');
 }
 
-function switchCapture(id) {
-	if (id === state.captureId)
-		return;
-	state.captureId = id;
-	state.cursors = [];
-	state.nextCursor = null;
-	selectFrame(null);
-	frameList.show([], null, true);
-	refreshNow();
+async function loadCaptures() {
+	const [status, caps] = await Promise.all([api.status(), api.captures()]);
+	state.status = status;
+	state.captures = caps.captures || [];
+	if (state.captureId == null || !currentCapture())
+		state.captureId = defaultCapture();
+	renderPicker();
+	renderState(status, currentCapture());
 }
 
-/* ---- frames and paging ---- */
+/* ---- views ---- */
 
-// Two views of the list, both in frame order as Wireshark shows it:
-//   latest: the newest PAGE_SIZE frames (order=desc, reversed), refreshed
-//           on every tick and following the newest frame;
-//   pages:  PAGE_SIZE frames at a time from the first, walked with the
-//           API's opaque next_cursor; state.cursors holds the cursor of each
-//           page visited (null for the first), so Back is a pop.
-
-const isLatest = () => state.cursors.length === 0;
-
-function firstTime() {
-	return currentCapture()?.first_time;
+function showView(view) {
+	state.view = view;
+	for (const el of document.querySelectorAll('main.view'))
+		el.hidden = el.dataset.view !== view;
+	for (const a of document.querySelectorAll('#tabs a'))
+		a.classList.toggle('active', a.dataset.view === view);
+	document.body.dataset.view = view;
+	writeHash();
+	loadView().catch((e) => showError('view', e));
 }
 
-function showPage(frames, nextCursor) {
-	frameList.show(frames, firstTime(), isLatest());
-	state.nextCursor = nextCursor ?? null;
-	updatePager();
+async function loadView() {
+	const cap = state.captureId;
+	if (state.view === 'overview') {
+		overview.loadInterfaces();
+		await refreshOverview();
+	} else if (state.view === 'frames') {
+		await openList();
+	} else if (state.view === 'stations') {
+		await stations.load();
+	} else if (state.view === 'conversations') {
+		await convs.load();
+	} else if (state.view === 'protocols') {
+		await phs.load();
+	} else if (state.view === 'captures') {
+		renderCaptures($('captures-table'), $('captures-info'), state.captures, state.status, (id) => {
+			state.captureId = id;
+			state.filter = '';
+			state.frame = null;
+			renderPicker();
+			showView('frames');
+		});
+	}
+	if (cap === state.captureId)
+		clearError('view');
 }
 
-function updatePager() {
-	const latest = isLatest();
-	const frames = frameList.frames;
-	$('page-latest').disabled = latest;
-	$('page-first').disabled = !latest && state.cursors.length === 1;
-	$('page-back').disabled = state.cursors.length < 2;
-	$('page-next').disabled = latest || state.nextCursor == null;
-	const total = currentCapture()?.frames;
-	let info = frames.length
-		? `${fmtInt(frames[0].number)}\u2013${fmtInt(frames[frames.length - 1].number)}` +
-			(Number.isFinite(total) ? ` of ${fmtInt(total)}` : '')
-		: '';
-	if (latest)
-		info += currentCapture()?.running ? ' \u00b7 live' : ' \u00b7 latest';
-	else
-		info += ` \u00b7 page ${state.cursors.length}`;
-	$('page-info').textContent = info;
-}
-
-async function loadPage(cursors) {
+async function refreshOverview() {
 	const id = state.captureId;
+	if (id == null)
+		return;
+	const [stats] = await Promise.all([api.stats(id), overview.loadTalkers(id)]);
+	renderTotals(stats);
+	renderProtocols(stats);
+}
+
+/* ---- the frame list ---- */
+
+function exportLinks() {
+	for (const fmt of ['pcap', 'pcapng']) {
+		const a = $(`export-${fmt}`);
+		a.href = apiHref('frames/export', { capture: state.captureId, filter: state.filter || undefined, format: fmt });
+		a.title = `Download the ${state.filter ? 'filtered' : ''} frames as ${fmt}`;
+	}
+}
+
+function listInfo(first, end, total) {
+	const cap = currentCapture();
+	const all = cap ? cap.frames : 0;
+	const shown = state.filter ? `Displayed ${fmtInt(total)} of ${fmtInt(all)}` : `${fmtInt(total)} frames`;
+	$('page-info').textContent = total ? `${shown} \u00b7 rows ${fmtInt(first + 1)}\u2013${fmtInt(end)}` : shown;
+	$('page-info').dataset.total = String(total);
+}
+
+// (Re)build the list when the capture or the applied filter changed.
+async function openList(force) {
+	const cap = currentCapture();
+	const key = `${state.captureId}|${state.filter}`;
+	exportLinks();
+	if (!force && key === state.listKey)
+		return;
+	state.listKey = key;
+	if (!cap) {
+		frameList.setSource(null, null);
+		return;
+	}
+	const total = state.filter ? (await api.count(cap.id, state.filter)).count : cap.frames;
+	if (key !== `${state.captureId}|${state.filter}`)
+		return;
+	frameList.setSource(new FrameSource(cap.id, state.filter, total, (e) => showError('page', e)), cap.first_time);
+	clearError('page');
+	if (state.frame != null)
+		await gotoFrame(state.frame, 'center');
+}
+
+function applyFilter(text) {
+	state.filter = text;
+	state.frame = null;
+	selectFrame(null);
+	writeHash();
+	openList().catch((e) => showError('filter', e));
+	clearError('filter');
+}
+
+// The row of frame `number` in the current list, or null if not listed.
+async function indexOf(number) {
+	if (!state.filter)
+		return number - 1;
+	const r = await api.count(state.captureId, `(${state.filter}) && frame.number < ${number}`);
+	return r.count;
+}
+
+async function gotoFrame(number, align = 'center') {
+	const info = $('find-info');
 	try {
-		const page = await api.frames(id, PAGE_SIZE, cursors[cursors.length - 1], 'asc');
-		if (id !== state.captureId)
+		const i = await indexOf(number);
+		if (i >= frameList.total || i < 0) {
+			info.textContent = `Frame ${number} is not in the list`;
 			return;
-		state.cursors = cursors;
-		frameList.scroller.scrollTop = 0;
-		showPage(page.frames || [], page.next_cursor);
-		clearError('page');
+		}
+		await frameList.selectIndex(i, false, align);
+		const sel = frameList.selected;
+		if (sel && sel.number === number) {
+			info.textContent = '';
+			selectFrame(number);
+		} else {
+			info.textContent = `Frame ${number} is not in the list`;
+		}
 	} catch (e) {
-		showError('page', e);
+		showError('goto', e);
+	}
+}
+
+async function find(dir, text) {
+	if (!text)
+		return;
+	const f = state.filter && text !== state.filter ? `(${state.filter}) && (${text})` : text;
+	const info = $('find-info');
+	try {
+		const r = await api.find(state.captureId, f, state.frame ?? 0, dir);
+		info.textContent = `found frame ${r.frame.number}`;
+		await gotoFrame(r.frame.number, 'nearest');
+		clearError('find');
+	} catch (e) {
+		if (e.status === 404 && e.body && e.body.frame === null)
+			info.textContent = `no ${dir === 'next' ? 'later' : 'earlier'} frame matches`;
+		else
+			showError('find', e);
 	}
 }
 
 /* ---- detail ---- */
 
-async function selectFrame(number, reveal) {
+async function selectFrame(number) {
 	state.frame = number;
-	frameList.select(number, false);
-	if (reveal)
-		frameList.reveal();
 	writeHash();
 	const token = ++state.detailToken;
 	if (number == null || state.captureId == null) {
@@ -170,113 +267,190 @@ async function selectFrame(number, reveal) {
 	}
 }
 
-/* ---- polling ---- */
-
-let timer = null;
-let running = false;
-
-async function refresh() {
-	const [status, caps] = await Promise.all([api.status(), api.captures()]);
-	state.status = status;
-	state.captures = caps.captures || [];
-	if (state.captureId == null || !currentCapture())
-		state.captureId = defaultCapture();
-	renderPicker();
-	renderState(status, currentCapture());
-	writeHash();
-	const id = state.captureId;
-	if (id == null) {
-		frameList.show([], null, true);
-		updatePager();
-		return;
+async function filterFromField(field, value, hasValue, apply) {
+	let type = null;
+	try {
+		if (hasValue) {
+			const r = await api.complete(field);
+			type = (r.names || []).find((n) => n.name === field)?.type ?? null;
+		}
+	} catch (e) {
+		showError('filter', e);
 	}
-	const [stats, page] = await Promise.all([
-		api.stats(id),
-		isLatest() ? api.frames(id, PAGE_SIZE, null, 'desc') : null,
-	]);
-	if (id !== state.captureId)
-		return;
-	renderTotals(stats);
-	renderProtocols(stats);
-	if (page && isLatest())
-		showPage((page.frames || []).reverse(), null);
+	const text = fieldFilter(field, hasValue ? value : null, type);
+	filterBar.set(text, false);
+	if (apply)
+		filterBar.apply();
 	else
-		updatePager();
+		filterBar.input.focus();
 }
 
-async function tick() {
-	clearTimeout(timer);
-	if (running)
+// Open the frame view filtered (from a table, a talker).
+function openFrames(filter) {
+	state.filter = filter;
+	state.frame = null;
+	filterBar.set(filter, true);
+	selectFrame(null);
+	showView('frames');
+}
+
+/* ---- live updates ---- */
+
+async function onTotals(o) {
+	const running = (o.captures || []).some((c) => c.state === 'running');
+	const now = Date.now();
+	if (!running && state.lastLiveRunning === false)
 		return;
-	running = true;
+	if (now - state.lastLive < LIVE_REFRESH_MS)
+		return;
+	state.lastLive = now;
+	state.lastLiveRunning = running;
 	try {
-		await refresh();
+		await loadCaptures();
+		const cap = currentCapture();
+		if (state.view === 'overview')
+			await refreshOverview();
+		else if (state.view === 'frames' && cap && !state.filter)
+			frameList.grow(cap.frames);
+		else if (state.view === 'captures')
+			loadView();
 		clearError('refresh');
 	} catch (e) {
 		showError('refresh', e);
-	} finally {
-		running = false;
-		timer = setTimeout(tick, REFRESH_MS);
 	}
 }
 
-function refreshNow() {
-	tick();
+function onState() {
+	state.lastLive = 0;
+	state.lastLiveRunning = true;
+	onTotals({ captures: [{ state: 'running' }] });
 }
 
 /* ---- wiring ---- */
 
 function onKey(e) {
-	if (e.altKey || e.ctrlKey || e.metaKey || e.target.closest('select, input, textarea'))
+	if (state.view !== 'frames' || e.altKey || e.ctrlKey || e.metaKey || e.target.closest('select, input, textarea, .tree'))
 		return;
-	if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-		frameList.move(e.key === 'ArrowDown' ? 1 : -1);
+	if (frameList.move(e.key))
 		e.preventDefault();
-	}
 }
 
 function onHashChange() {
 	const want = readHash();
-	if (want.capture != null && want.capture !== state.captureId)
-		switchCapture(want.capture);
-	if (want.frame !== state.frame)
-		selectFrame(want.frame, true);
+	if (want.capture != null && want.capture !== state.captureId) {
+		state.captureId = want.capture;
+		renderPicker();
+	}
+	if (want.filter !== state.filter) {
+		state.filter = want.filter;
+		filterBar.set(want.filter, true);
+	}
+	if (want.frame !== state.frame && want.frame != null) {
+		state.frame = want.frame;
+		if ((want.view || 'frames') === state.view)
+			openList().then(() => gotoFrame(want.frame));
+	}
+	showView(want.view || state.view);
 }
 
 function init() {
 	initErrorBar();
 	frameList = new FrameList({
-		body: $('frames-body'),
 		scroller: $('frames-scroll'),
+		body: $('frames-body'),
+		sizer: $('frames-sizer'),
 		empty: $('frames-empty'),
 		onSelect: (n) => selectFrame(n),
+		onRange: listInfo,
 	});
-	tree = new DetailTree({ root: $('tree'), onSelect: (sel) => hex.highlight(sel.offset, sel.length) });
+	tree = new DetailTree({
+		root: $('tree'),
+		onSelect: (sel) => hex.highlight(sel.offset, sel.length),
+		onFilter: filterFromField,
+	});
 	hex = new HexView({ root: $('hex'), status: $('hex-sel'), onByte: (i) => tree.chooseAt(i) });
-
-	$('capture-select').addEventListener('change', (e) => switchCapture(Number(e.target.value)));
-	$('page-first').addEventListener('click', () => loadPage([null]));
-	$('page-back').addEventListener('click', () => loadPage(state.cursors.slice(0, -1)));
-	$('page-next').addEventListener('click', () => {
-		if (state.nextCursor != null)
-			loadPage([...state.cursors, state.nextCursor]);
+	filterBar = new FilterBar({
+		onApply: applyFilter,
+		onFind: find,
+		onGoto: (n) => gotoFrame(n),
+		onError: (e) => showError('filter', e),
 	});
-	$('page-latest').addEventListener('click', () => {
-		state.cursors = [];
-		frameList.scroller.scrollTop = frameList.scroller.scrollHeight;
-		refreshNow();
+	overview = new Overview({ onTotals, onState, openFrames });
+	const ctx = {
+		capture: () => state.captureId ?? undefined,
+		kind: () => state.stationKind,
+		open: openFrames,
+		onError: (e) => showError('view', e),
+	};
+	stations = stationsTable($('stations-table'), $('stations-info'), ctx);
+	convMake = conversationsTable($('conversations-table'), $('conversations-info'), ctx);
+	convs = convMake(state.convType);
+	phs = new PhsTable($('protocols-table'), $('protocols-info'), ctx);
+	segment('station-kinds', () => state.stationKind, (k) => {
+		state.stationKind = k;
+		stations.reset();
+		stations.load().catch(ctx.onError);
+	});
+	segment('conv-types', () => state.convType, (k) => {
+		state.convType = k;
+		convs = convMake(k);
+		convs.load().catch(ctx.onError);
+	});
+
+	$('time-mode').value = localStorage.getItem('netmon.timeMode') || 'relative';
+	frameList.setTimeMode($('time-mode').value);
+	$('time-mode').addEventListener('change', (e) => {
+		localStorage.setItem('netmon.timeMode', e.target.value);
+		frameList.setTimeMode(e.target.value);
+	});
+	$('capture-select').addEventListener('change', (e) => {
+		state.captureId = Number(e.target.value);
+		state.frame = null;
+		selectFrame(null);
+		renderState(state.status, currentCapture());
+		showView(state.view);
 	});
 	document.addEventListener('keydown', onKey);
 	window.addEventListener('hashchange', onHashChange);
+	// Tabs and "more" links keep the capture and filter: route them here
+	// instead of through a bare hash.
+	document.addEventListener('click', (e) => {
+		const a = e.target.closest('a[href^="#view="]');
+		if (!a || e.ctrlKey || e.metaKey || e.shiftKey)
+			return;
+		e.preventDefault();
+		showView(new URLSearchParams(a.getAttribute('href').slice(1)).get('view'));
+	});
 
 	const want = readHash();
 	state.captureId = want.capture;
-	// A shared link's frame is loaded once the first refresh has settled
-	// which capture is shown.
-	tick().then(() => {
-		if (want.frame != null)
-			selectFrame(want.frame, true);
+	state.filter = want.filter;
+	state.frame = want.frame;
+	filterBar.set(want.filter, true);
+	loadCaptures().then(() => {
+		clearError('refresh');
+		showView(want.view || 'overview');
+	}, (e) => {
+		showError('refresh', e);
+		showView(want.view || 'overview');
 	});
+}
+
+// A row of toggle buttons (tabs inside a panel).
+function segment(id, get, set) {
+	const root = $(id);
+	const mark = () => {
+		for (const b of root.querySelectorAll('button'))
+			b.classList.toggle('active', b.dataset.kind === get());
+	};
+	root.addEventListener('click', (e) => {
+		const b = e.target.closest('button[data-kind]');
+		if (b) {
+			set(b.dataset.kind);
+			mark();
+		}
+	});
+	mark();
 }
 
 init();

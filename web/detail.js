@@ -7,14 +7,55 @@
 import { h, scrollWithin } from './format.js';
 
 export class DetailTree {
-	constructor({ root, onSelect }) {
+	constructor({ root, onSelect, onFilter }) {
 		this.root = root;
 		this.onSelect = onSelect;
+		this.onFilter = onFilter || (() => {});
 		this.opened = new Set();
 		this.closed = new Set();
 		this.current = null;
 		root.addEventListener('click', (e) => this.click(e));
 		root.addEventListener('keydown', (e) => this.onKey(e));
+		root.addEventListener('contextmenu', (e) => {
+			const row = e.target.closest('.row');
+			if (!row || !row.parentElement.dataset.field)
+				return;
+			e.preventDefault();
+			this.choose(row.parentElement);
+			this.menuFor(row.parentElement, e.clientX, e.clientY);
+		});
+		this.menu = document.getElementById('tree-menu');
+		this.menu.addEventListener('click', (e) => {
+			const b = e.target.closest('button[data-act]');
+			if (b && this.menuLi)
+				this.onFilter(this.menuLi.dataset.field, this.menuLi.dataset.value ?? null,
+					this.menuLi.dataset.hasValue === '1', b.dataset.act === 'apply');
+			this.hideMenu();
+		});
+		document.addEventListener('click', (e) => {
+			if (!this.menu.hidden && !e.target.closest('#tree-menu, .fbtn'))
+				this.hideMenu();
+		});
+		document.addEventListener('keydown', (e) => {
+			if (e.key === 'Escape')
+				this.hideMenu();
+		});
+	}
+
+	// The "Apply / Prepare as filter" menu for a node, at a point.
+	menuFor(li, x, y) {
+		this.menuLi = li;
+		const m = this.menu;
+		m.hidden = false;
+		const w = m.offsetWidth, ht = m.offsetHeight;
+		m.style.left = `${Math.max(4, Math.min(x, innerWidth - w - 4))}px`;
+		m.style.top = `${Math.max(4, Math.min(y, innerHeight - ht - 4))}px`;
+		m.querySelector('.tm-field').textContent = li.dataset.field;
+	}
+
+	hideMenu() {
+		this.menu.hidden = true;
+		this.menuLi = null;
 	}
 
 	clear(message) {
@@ -55,12 +96,15 @@ export class DetailTree {
 				field: n.field || '',
 				offset: n.offset ?? '',
 				length: n.length ?? '',
+				value: n.value ?? '',
+				hasValue: n.value != null ? '1' : '0',
 			},
 		});
 		const tip = n.field ? `${n.field}${n.value != null ? ` == ${n.value}` : ''}` : null;
 		li.append(h('div', { class: 'row', title: tip },
 			h('span', { class: 'twisty', 'aria-hidden': 'true' }),
-			h('span', { class: 'label' }, n.label ?? n.field ?? '')));
+			h('span', { class: 'label' }, n.label ?? n.field ?? ''),
+			n.field ? h('button', { type: 'button', class: 'fbtn', title: `Filter on ${n.field}`, 'aria-label': 'Filter on this field' }, '\u2261') : null));
 		if (hasKids)
 			li.append(h('ul', { role: 'group' }, ...kids.map((c) => this.node(c, depth + 1))));
 		return li;
@@ -89,6 +133,12 @@ export class DetailTree {
 		if (!row)
 			return;
 		const li = row.parentElement;
+		if (e.target.classList.contains('fbtn')) {
+			this.choose(li);
+			const r = e.target.getBoundingClientRect();
+			this.menuFor(li, r.left, r.bottom + 2);
+			return;
+		}
 		if (e.target.classList.contains('twisty') && li.classList.contains('branch'))
 			this.toggle(li);
 		else

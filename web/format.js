@@ -47,6 +47,31 @@ export function fmtRelTime(time, firstTime) {
 	return `${sign}${us / 1000000n}.${String(us % 1000000n).padStart(6, '0')}`;
 }
 
+function fmtDelta(d) {
+	const sign = d < 0n ? '-' : '';
+	const a = d < 0n ? -d : d;
+	const us = (a + 500n) / 1000n;
+	return `${sign}${us / 1000000n}.${String(us % 1000000n).padStart(6, '0')}`;
+}
+
+// The Time column as Wireshark's View > Time Display Format shows it:
+// absolute time of day (UTC), seconds since the first frame, or seconds
+// since the previous displayed frame.
+export function fmtTime(mode, time, firstTime, prevTime) {
+	if (mode === 'absolute') {
+		const m = /T(\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/.exec(time || '');
+		return m ? `${m[1]}.${(m[2] || '').padEnd(9, '0').slice(0, 6)}` : time || '';
+	}
+	if (mode === 'delta') {
+		const t = timeNs(time);
+		const p = timeNs(prevTime);
+		if (t === null)
+			return '';
+		return p === null ? (prevTime === undefined ? '' : '0.000000') : fmtDelta(t - p);
+	}
+	return fmtRelTime(time, firstTime);
+}
+
 // A CSS-safe class for a protocol name: "IPv6" -> "p-ipv6".
 export function protoClass(name) {
 	return 'p-' + String(name || 'unknown').toLowerCase().replace(/[^a-z0-9]+/g, '-');

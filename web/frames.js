@@ -1,132 +1,314 @@
-// frames.js - the frame summary list (No., Time, Source, Destination,
-// Protocol, Length, Info).  It is redrawn on every refresh, so it keeps the
-// selection by frame number, follows the newest frame while the view is
-// scrolled to the bottom (like Wireshark's auto-scroll), and otherwise keeps
-// the row the user was looking at in place.
+// frames.js - the frame summary list as a virtual list: only the rows in
+// view exist in the DOM, and rows are fetched a page at a time when they
+// come into view, so a capture of millions of frames scrolls as fast as one
+// of a hundred.
+//
+// Row i of the unfiltered list of capture C is the frame after number i
+// (the filter `frame.number > i` is exact SQL, so any page is one indexed
+// query).  A filtered list cannot be addressed by position, so its pages
+// are chained with the API's next_cursor from the nearest page already
+// loaded, and the tail comes from order=desc.  Browsers cap an element's
+// height (~16M px in Firefox), so beyond MAX_PX the scroll position maps to
+// a row by proportion instead of by pixel.
 
-import { fmtRelTime, h, protoClass, scrollWithin } from './format.js';
+import { api } from './api.js';
+import { fmtTime, h, protoClass } from './format.js';
+
+const ROW_PX = 22;
+const PAGE = 200;
+const CHAIN_LIMIT = 5000; // rows per request when walking a filtered list
+const MAX_PX = 12e6;
+
+export class FrameSource {
+	constructor(capture, filter, total, onError) {
+		this.capture = capture;
+		this.filter = filter || '';
+		this.total = total;
+		this.onError = onError;
+		this.rows = new Map();    // index -> frame summary
+		this.after = new Map();   // index -> next_cursor after that row (filtered)
+		this.pending = new Map(); // page -> promise
+		this.abort = new AbortController();
+	}
+
+	close() {
+		this.abort.abort();
+	}
+
+	has(i) {
+		return this.rows.has(i);
+	}
+
+	// Load the page holding row i; resolves when it is in `rows`.
+	ensure(i) {
+		const p = Math.floor(i / PAGE);
+		if (this.rows.has(i) && this.rows.has(Math.min(this.total - 1, (p + 1) * PAGE - 1)))
+			return Promise.resolve();
+		if (!this.pending.has(p)) {
+			const job = this.loadPage(p).catch((e) => {
+				if (!this.abort.signal.aborted)
+					this.onError(e);
+			}).finally(() => this.pending.delete(p));
+			this.pending.set(p, job);
+		}
+		return this.pending.get(p);
+	}
+
+	put(start, frames, cursor) {
+		frames.forEach((f, k) => this.rows.set(start + k, f));
+		if (frames.length && cursor)
+			this.after.set(start + frames.length - 1, cursor);
+	}
+
+	async loadPage(p) {
+		const start = p * PAGE;
+		const sig = this.abort.signal;
+		if (!this.filter) {
+			const r = await api.frames(this.capture, PAGE, null, null, `frame.number > ${start}`, sig);
+			this.put(start, r.frames || [], null);
+			return;
+		}
+		if (start + PAGE >= this.total && start > 0) {
+			// The tail: the newest frames, no walk needed.
+			const n = this.total - start;
+			const r = await api.frames(this.capture, Math.max(n, 1), null, 'desc', this.filter, sig);
+			this.put(this.total - (r.frames || []).length, (r.frames || []).reverse(), null);
+			return;
+		}
+		// Walk from the last row before `start` whose cursor we know.
+		let from = -1;
+		for (const k of this.after.keys()) {
+			if (k < start && k > from)
+				from = k;
+		}
+		let cursor = from >= 0 ? this.after.get(from) : null;
+		let at = from + 1;
+		while (at < start + PAGE && at < this.total) {
+			const want = Math.min(CHAIN_LIMIT, start + PAGE - at);
+			const r = await api.frames(this.capture, want, cursor, null, this.filter, sig);
+			const frames = r.frames || [];
+			this.put(at, frames, r.next_cursor);
+			at += frames.length;
+			cursor = r.next_cursor;
+			if (!cursor || !frames.length)
+				break;
+		}
+	}
+}
 
 export class FrameList {
-	constructor({ body, scroller, empty, onSelect }) {
-		this.body = body;
+	constructor({ scroller, body, sizer, empty, onSelect, onRange }) {
 		this.scroller = scroller;
+		this.body = body;
+		this.sizer = sizer;
 		this.empty = empty;
 		this.onSelect = onSelect;
-		this.frames = [];
-		this.signature = '';
-		this.selected = null;
-		this.revealPending = false;
+		this.onRange = onRange || (() => {});
+		this.source = null;
+		this.firstTime = null;
+		this.timeMode = 'relative';
+		this.selected = null; // {index, number}
+		this.first = 0;       // index of the first row in view
+		this.follow = false;  // stay at the end as frames arrive
+		this.raf = 0;
+		scroller.addEventListener('scroll', () => this.schedule());
+		new ResizeObserver(() => this.layout()).observe(scroller);
 		body.addEventListener('click', (e) => {
-			const tr = e.target.closest('tr[data-number]');
-			if (tr)
-				this.select(Number(tr.dataset.number), true);
+			const row = e.target.closest('.frow[data-index]');
+			if (row && row.dataset.number)
+				this.selectIndex(Number(row.dataset.index), true);
 		});
 	}
 
-	// Replace the rows; a no-op when the same frames are already shown.
-	show(frames, firstTime, follow) {
-		const sig = frames.map((f) => `${f.capture}/${f.number}`).join(',') + `@${firstTime}`;
-		if (sig === this.signature)
+	get total() {
+		return this.source ? this.source.total : 0;
+	}
+
+	// Show a new list (another capture or filter).
+	setSource(source, firstTime) {
+		if (this.source)
+			this.source.close();
+		this.source = source;
+		this.firstTime = firstTime;
+		this.selected = null;
+		this.scroller.scrollTop = 0;
+		this.layout();
+	}
+
+	// More frames arrived in the same list (a live capture).
+	grow(total) {
+		if (!this.source || total === this.source.total)
 			return;
-		const anchor = follow && this.atBottom() && !this.revealPending ? 'bottom' : this.anchor();
-		this.frames = frames;
-		this.signature = sig;
-		this.body.replaceChildren(...frames.map((f) => this.row(f, firstTime)));
-		this.empty.hidden = frames.length > 0;
-		this.restore(anchor);
-		this.mark();
-		if (this.revealPending && this.rowOf(this.selected)) {
-			this.revealPending = false;
-			scrollWithin(this.scroller, this.rowOf(this.selected), true, this.headHeight());
+		const atEnd = this.follow || this.isAtEnd();
+		this.source.total = total;
+		// A page that was short at the old end must be fetched again.
+		const lastPage = Math.floor(Math.max(0, this.source.rows.size - 1) / PAGE);
+		for (const k of [...this.source.rows.keys()]) {
+			if (k >= lastPage * PAGE)
+				this.source.rows.delete(k);
+		}
+		this.layout();
+		if (atEnd)
+			this.scrollToIndex(total - 1, 'end');
+	}
+
+	setTimeMode(mode) {
+		this.timeMode = mode;
+		this.render();
+	}
+
+	viewRows() {
+		return Math.max(1, Math.floor(this.scroller.clientHeight / ROW_PX));
+	}
+
+	fullPx() {
+		return this.total * ROW_PX;
+	}
+
+	layout() {
+		const px = Math.min(this.fullPx(), MAX_PX);
+		this.sizer.style.height = `${px}px`;
+		this.empty.hidden = this.total > 0 || !this.source;
+		this.schedule();
+	}
+
+	isAtEnd() {
+		const s = this.scroller;
+		return s.scrollTop + s.clientHeight >= s.scrollHeight - 2;
+	}
+
+	// The row at the top of the view and the pixel offset of its top edge.
+	position() {
+		const s = this.scroller;
+		const full = this.fullPx();
+		if (full <= MAX_PX)
+			return { first: Math.floor(s.scrollTop / ROW_PX), shift: s.scrollTop % ROW_PX };
+		const max = Math.max(1, s.scrollHeight - s.clientHeight);
+		const rows = Math.max(0, this.total - this.viewRows());
+		return { first: Math.round((s.scrollTop / max) * rows), shift: 0 };
+	}
+
+	// Set scrollTop so that row i is in view (align: 'start'|'end'|'center'|'nearest').
+	scrollToIndex(i, align = 'nearest') {
+		const s = this.scroller;
+		const vis = this.viewRows();
+		const { first } = this.position();
+		let top;
+		if (align === 'nearest') {
+			if (i >= first && i < first + vis)
+				return;
+			align = i < first ? 'start' : 'end';
+		}
+		if (align === 'start')
+			top = i;
+		else if (align === 'end')
+			top = i - vis + 1;
+		else
+			top = i - Math.floor(vis / 2);
+		top = Math.max(0, Math.min(top, this.total - vis));
+		if (this.fullPx() <= MAX_PX)
+			s.scrollTop = top * ROW_PX;
+		else
+			s.scrollTop = (top / Math.max(1, this.total - vis)) * (s.scrollHeight - s.clientHeight);
+		this.schedule();
+	}
+
+	schedule() {
+		if (!this.raf)
+			this.raf = requestAnimationFrame(() => {
+				this.raf = 0;
+				this.render();
+			});
+	}
+
+	render() {
+		const src = this.source;
+		const { first, shift } = this.position();
+		const vis = this.viewRows() + 2;
+		this.first = first;
+		this.follow = this.total > 0 && this.isAtEnd();
+		const end = Math.min(this.total, first + vis);
+		const rows = [];
+		const missing = [];
+		for (let i = first; i < end; i++) {
+			const f = src && src.rows.get(i);
+			if (!f)
+				missing.push(i);
+			rows.push(this.row(i, f, src && (i === 0 ? f : src.rows.get(i - 1))));
+		}
+		this.body.style.transform = `translateY(${this.scroller.scrollTop - shift}px)`;
+		this.body.replaceChildren(...rows);
+		this.onRange(first, end, this.total);
+		if (missing.length && src) {
+			const want = new Set(missing.map((i) => Math.floor(i / PAGE)));
+			for (const p of want)
+				src.ensure(p * PAGE).then(() => {
+					if (src === this.source)
+						this.schedule();
+				});
 		}
 	}
 
-	row(f, firstTime) {
+	row(i, f, prev) {
+		if (!f)
+			return h('div', { class: 'frow loading', dataset: { index: i } }, h('span', { class: 'c-no' }, '\u2026'));
 		const flags = [f.malformed && 'malformed', f.truncated && 'truncated'].filter(Boolean);
-		return h('tr', {
-			class: [protoClass(f.protocol), ...flags].join(' '),
-			dataset: { number: f.number },
+		const sel = this.selected && this.selected.index === i;
+		return h('div', {
+			class: ['frow', protoClass(f.protocol), ...flags, sel && 'selected'].filter(Boolean).join(' '),
+			role: 'row',
+			'aria-selected': sel ? 'true' : null,
+			dataset: { index: i, number: f.number },
 			title: flags.length ? `Frame ${f.number}: ${flags.join(', ')}` : null,
 		},
-		h('td', { class: 'c-no' }, f.number),
-		h('td', { class: 'c-time', title: f.time }, fmtRelTime(f.time, firstTime)),
-		h('td', { class: 'c-src', title: f.src }, f.src),
-		h('td', { class: 'c-dst', title: f.dst }, f.dst),
-		h('td', { class: 'c-proto' }, f.protocol),
-		h('td', { class: 'c-len' }, f.len),
-		h('td', { class: 'c-info', title: f.info }, f.info));
+		h('span', { class: 'c-no' }, f.number),
+		h('span', { class: 'c-time', title: f.time }, fmtTime(this.timeMode, f.time, this.firstTime, prev?.time)),
+		h('span', { class: 'c-src', title: f.src }, f.src),
+		h('span', { class: 'c-dst', title: f.dst }, f.dst),
+		h('span', { class: 'c-proto' }, f.protocol),
+		h('span', { class: 'c-len' }, f.len),
+		h('span', { class: 'c-info', title: f.info }, f.info));
 	}
 
-	headHeight() {
-		const head = this.body.parentElement.tHead;
-		return head ? head.offsetHeight : 0;
-	}
-
-	atBottom() {
-		const s = this.scroller;
-		return this.body.rows.length === 0 || s.scrollTop + s.clientHeight >= s.scrollHeight - 4;
-	}
-
-	// The first visible row and how far it sits below the top of the view.
-	anchor() {
-		const top = this.scroller.scrollTop;
-		for (const tr of this.body.rows) {
-			if (tr.offsetTop + tr.offsetHeight > top)
-				return { number: tr.dataset.number, delta: tr.offsetTop - top };
-		}
-		return null;
-	}
-
-	restore(anchor) {
-		if (anchor === 'bottom')
-			this.scroller.scrollTop = this.scroller.scrollHeight;
-		if (!anchor || anchor === 'bottom')
+	// Select row i (loading it first if need be) and bring it into view.
+	async selectIndex(i, notify, align = 'nearest') {
+		if (!this.source || this.total === 0)
 			return;
-		const tr = this.body.querySelector(`tr[data-number="${anchor.number}"]`);
-		if (tr)
-			this.scroller.scrollTop = tr.offsetTop - anchor.delta;
-	}
-
-	mark() {
-		for (const tr of this.body.querySelectorAll('tr.selected'))
-			tr.classList.remove('selected');
-		const tr = this.rowOf(this.selected);
-		if (tr) {
-			tr.classList.add('selected');
-			tr.setAttribute('aria-selected', 'true');
-		}
-	}
-
-	rowOf(number) {
-		return number == null ? null : this.body.querySelector(`tr[data-number="${number}"]`);
-	}
-
-	// Select a frame; `notify` tells the app (a click or a key, not a redraw).
-	select(number, notify) {
-		this.selected = number;
-		this.mark();
-		const tr = this.rowOf(number);
-		if (tr && notify)
-			scrollWithin(this.scroller, tr, false, this.headHeight());
+		i = Math.max(0, Math.min(this.total - 1, i));
+		this.scrollToIndex(i, align);
+		const src = this.source;
+		await src.ensure(i);
+		if (src !== this.source)
+			return;
+		const f = src.rows.get(i);
+		if (!f)
+			return;
+		this.selected = { index: i, number: f.number };
+		this.render();
 		if (notify)
-			this.onSelect(number);
+			this.onSelect(f.number);
 	}
 
-	// Centre the selected row (a shared link), now or once it is listed.
-	reveal() {
-		const tr = this.rowOf(this.selected);
-		this.revealPending = !tr && this.selected != null;
-		if (tr)
-			scrollWithin(this.scroller, tr, true, this.headHeight());
+	// Mark frame `number` at row i without notifying (a redraw, a link).
+	mark(i, number) {
+		this.selected = i == null ? null : { index: i, number };
+		this.render();
 	}
 
-	// Arrow keys: move the selection up or down the rows as displayed.
-	move(step) {
-		if (!this.frames.length)
-			return;
-		const i = this.frames.findIndex((f) => f.number === this.selected);
-		const next = i < 0 ? 0 : Math.min(this.frames.length - 1, Math.max(0, i + step));
-		if (next !== i)
-			this.select(this.frames[next].number, true);
+	// Keyboard: step rows (+1/-1), a page, or the ends.
+	move(key) {
+		if (!this.total)
+			return false;
+		const cur = this.selected ? this.selected.index : this.first - 1;
+		const page = Math.max(1, this.viewRows() - 1);
+		const to = {
+			ArrowDown: cur + 1, ArrowUp: cur - 1,
+			PageDown: cur + page, PageUp: cur - page,
+			Home: 0, End: this.total - 1,
+		}[key];
+		if (to === undefined)
+			return false;
+		this.selectIndex(to, true);
+		return true;
 	}
 }
