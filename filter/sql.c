@@ -48,6 +48,8 @@ static void put(sbuf *b, const char *fmt, ...)
 	b->n += (size_t)n;
 }
 
+enum { SQL_NONE, SQL_SUPERSET, SQL_EXACT };
+
 /* The column behind a frame field, or NULL; *ns: the value is in ns. */
 static const char *column(const opd *o, bool *ns)
 {
@@ -145,18 +147,66 @@ static bool protocols_cmp(sbuf *b, const expr *e)
 	return true;
 }
 
-static bool cmp_sql(sbuf *b, const expr *e)
+/* Addresses: the summary columns hold the innermost IP layer's source and
+ * destination, so they answer ip.addr == X for frames with one IP layer;
+ * frames with several (tunnels, ICMP errors) are let through to the
+ * dissector.  A superset, never exact. */
+static int addr_sql(sbuf *b, const expr *e)
+{
+	const char *n = e->l->field->name, *fam = e->r->cls == C_IPV4 ? "ip" : "ipv6";
+	bool v4 = e->r->cls == C_IPV4;
+	char text[64];
+	if (e->op != T_EQ || e->r->kind != O_LIT || e->r->v.prefix != (v4 ? 32 : 128))
+		return SQL_NONE;
+	if (v4) {
+		uint8_t a[4] = {(uint8_t)(e->r->v.u >> 24), (uint8_t)(e->r->v.u >> 16), (uint8_t)(e->r->v.u >> 8),
+				(uint8_t)e->r->v.u};
+		nm_fmt_ipv4(text, sizeof text, a);
+	} else {
+		nm_fmt_ipv6(text, sizeof text, e->r->v.ip);
+	}
+	const char *suffix = strchr(n, '.') + 1;
+	bool src = !strcmp(suffix, "src") || !strcmp(suffix, "addr");
+	bool dst = !strcmp(suffix, "dst") || !strcmp(suffix, "addr");
+	if (!src && !dst)
+		return SQL_NONE;
+	/* P: ":eth:ethertype:ip:udp:" -- one IP layer: ":ip:" once, no ":ipv6:" */
+#define P "(':' || coalesce(ps.text, '') || ':')"
+	put(b, "instr(" P ", ':%s:') > 0 AND (instr(substr(" P ", instr(" P ", ':%s:') + 1), ':%s:') > 0"
+	       " OR instr(" P ", ':%s:') > 0",
+	    fam, fam, fam, v4 ? "ipv6" : "ip");
+#undef P
+	if (src)
+		put(b, " OR f.src = '%s'", text);
+	if (dst)
+		put(b, " OR f.dst = '%s'", text);
+	put(b, ")");
+	return SQL_SUPERSET;
+}
+
+static bool is_addr_field(const opd *o)
+{
+	if (o->kind != O_FIELD)
+		return false;
+	const char *n = o->field->name;
+	return !strcmp(n, "ip.src") || !strcmp(n, "ip.dst") || !strcmp(n, "ip.addr") || !strcmp(n, "ipv6.src") ||
+	       !strcmp(n, "ipv6.dst") || !strcmp(n, "ipv6.addr");
+}
+
+static int cmp_sql(sbuf *b, const expr *e)
 {
 	if (is_protocols(e->l))
-		return protocols_cmp(b, e);
+		return protocols_cmp(b, e) ? SQL_EXACT : SQL_NONE;
+	if (is_addr_field(e->l))
+		return addr_sql(b, e);
 	const char *op = sql_op(e->op);
 	if (!op || e->r->kind != O_LIT || (e->r->cls != C_UINT && e->r->cls != C_DOUBLE))
-		return false;
+		return SQL_NONE;
 	if (!num_operand(b, e->l))
-		return false;
+		return SQL_NONE;
 	put(b, " %s ", op);
 	num_lit(b, e->l, &e->r->v);
-	return true;
+	return SQL_EXACT;
 }
 
 static bool in_sql(sbuf *b, const expr *e)
@@ -201,51 +251,50 @@ static bool test_sql(sbuf *b, const expr *e)
 	return false;
 }
 
-/* Append the SQL of e to b; returns whether it is exact.  A failed
- * translation leaves "1" (always true: a superset of anything). */
-static bool to_sql(sbuf *b, const expr *e)
+/* Append the SQL of e to b; returns how well it stands for e.  An
+ * untranslated part leaves "1" (always true: a superset of anything). */
+static int to_sql(sbuf *b, const expr *e)
 {
 	size_t mark = b->n;
-	bool exact = false, ea, eb;
+	int lv = SQL_NONE, la, lb;
 	put(b, "(");
 	switch (e->kind) {
 	case E_AND:
 	case E_OR:
-		ea = to_sql(b, e->a);
+		la = to_sql(b, e->a);
 		put(b, e->kind == E_AND ? " AND " : " OR ");
-		eb = to_sql(b, e->b);
-		exact = ea && eb;
+		lb = to_sql(b, e->b);
+		lv = la == SQL_EXACT && lb == SQL_EXACT ? SQL_EXACT : SQL_SUPERSET;
+		if (e->kind == E_OR && (la == SQL_NONE || lb == SQL_NONE))
+			lv = SQL_NONE;
+		if (e->kind == E_AND && la == SQL_NONE && lb == SQL_NONE)
+			lv = SQL_NONE;
 		break;
 	case E_NOT:
-	case E_XOR:
+	case E_XOR: /* the complement of a superset is no superset: exact only */
 		put(b, e->kind == E_NOT ? "NOT " : "");
-		exact = to_sql(b, e->a);
+		lv = to_sql(b, e->a) == SQL_EXACT ? SQL_EXACT : SQL_NONE;
 		if (e->kind == E_XOR) {
 			put(b, " <> ");
-			exact = to_sql(b, e->b) && exact;
+			lv = to_sql(b, e->b) == SQL_EXACT ? lv : SQL_NONE;
 		}
 		break;
 	case E_TEST:
-		exact = test_sql(b, e);
+		lv = test_sql(b, e) ? SQL_EXACT : SQL_NONE;
 		break;
 	case E_CMP:
-		exact = cmp_sql(b, e);
+		lv = cmp_sql(b, e);
 		break;
 	case E_IN:
-		exact = in_sql(b, e);
+		lv = in_sql(b, e) ? SQL_EXACT : SQL_NONE;
 		break;
 	}
 	put(b, ")");
-	/* an inexact not/xor, or anything untranslated, falls back to true */
-	if (!exact && (e->kind == E_NOT || e->kind == E_XOR || e->kind == E_TEST || e->kind == E_CMP ||
-		       e->kind == E_IN || e->kind == E_OR)) {
-		bool keep_or = e->kind == E_OR && !b->oom;
-		if (!keep_or) {
-			b->n = mark;
-			put(b, "1");
-		}
+	if (lv == SQL_NONE) {
+		b->n = mark;
+		put(b, "1");
 	}
-	return exact;
+	return lv;
 }
 
 char *nm_filter_sql(const nm_filter *f, bool *exact)
@@ -253,7 +302,7 @@ char *nm_filter_sql(const nm_filter *f, bool *exact)
 	sbuf b = {0};
 	*exact = true;
 	if (f->root)
-		*exact = to_sql(&b, f->root);
+		*exact = to_sql(&b, f->root) == SQL_EXACT;
 	else
 		put(&b, "1");
 	if (b.oom) {

@@ -63,6 +63,10 @@ VALID = [
     "eth.addr != ff:ff:ff:ff:ff:ff", "eth.dst == ff-ff-ff-ff-ff-ff", "eth.dst == ffff.ffff.ffff",
     "count(ip.addr) == 2", "count(tcp.option_kind) > 3", "count(dns.qry.name) == 1",
     "count(ipv6.addr) >= 2", "count(eth.addr) == 2",
+    # addresses (pushed down to the summary columns as a superset)
+    "ip.addr == 10.2.1.2", "ip.src == 10.1.1.2", "ip.dst == 10.1.2.2", "ip.addr == 202.108.87.165",
+    "ipv6.addr == fe80::1", "ipv6.src == fe80::1 || ip.src == 10.2.1.2", "ip.addr == 10.2.1.2 && tcp",
+    "!(ip.addr == 10.2.1.2)", "ip.dst == 10.2.1.2 and frame.len > 100",
     # CIDR
     "ip.addr == 10.0.0.0/8", "ip.addr == 192.168.0.0/16", "ip.src == 172.16.0.0/12",
     "ip.dst == 224.0.0.0/4", "ip.addr == 0.0.0.0/0", "not ip.addr == 10.0.0.0/8",
@@ -142,6 +146,64 @@ def get(port, path, **q):
         return e.code, json.loads(e.read() or b"{}")
 
 
+def raw(port, path, **q):
+    url = "http://127.0.0.1:%d/api/v1/%s?%s" % (port, path, urllib.parse.urlencode(q))
+    with urllib.request.urlopen(url, timeout=120) as r:
+        return r.headers, r.read()
+
+
+FIELD_CASES = [
+    ("dns", "frame.number,ip.src,ip.dst,udp.port,dns.qry.name,dns.qry.type"),
+    ("tcp.len > 0", "frame.number,ip.addr,tcp.port,tcp.flags,tcp.len"),
+    ("ipv6", "frame.number,ipv6.src,ipv6.dst,ipv6.nxt,icmpv6.type"),
+]
+
+
+def api_checks(port, pcap, tmp):
+    """fields vs tshark -T fields; paging, find and export vs the count."""
+    fails = []
+    for flt, fields in FIELD_CASES:
+        cmd = ["tshark", "-n", "-r", pcap, "-Y", flt, "-T", "fields"]
+        for f in fields.split(","):
+            cmd += ["-e", f]
+        want = [l.split("\t") for l in subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines()]
+        _, body = raw(port, "frames/fields", filter=flt, fields=fields, format="ndjson")
+        got = [json.loads(l) for l in body.decode().splitlines() if l.strip()]
+        got = [[r[f] or "" for f in fields.split(",")] for r in got]
+        bad = [(w, g) for w, g in zip(want, got) if w != g]
+        if len(want) != len(got) or bad:
+            fails.append("fields %r (%s): %d rows vs tshark %d; first difference %s"
+                         % (flt, fields, len(got), len(want), bad[:1]))
+    flt = "tcp or dns"
+    n = get(port, "frames/count", filter=flt)[1]["count"]
+    seen, cursor = [], None
+    while True:
+        q = {"filter": flt, "limit": 7}
+        if cursor:
+            q["cursor"] = cursor
+        page = get(port, "frames", **q)[1]
+        seen += [f["number"] for f in page["frames"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    if len(seen) != n or seen != sorted(set(seen)):
+        fails.append("paging %r: %d frames in pages, count %d" % (flt, len(seen), n))
+    if len(seen) > 2:
+        st, nxt = get(port, "frames/find", filter=flt, **{"from": seen[0], "direction": "next"})
+        st2, prv = get(port, "frames/find", filter=flt, **{"from": seen[2], "direction": "prev"})
+        if st != 200 or nxt["frame"]["number"] != seen[1] or st2 != 200 or prv["frame"]["number"] != seen[1]:
+            fails.append("find next/prev around frame %s: %s / %s" % (seen[1], nxt, prv))
+    for fmt in ("pcap", "pcapng"):
+        headers, body = raw(port, "frames/export", filter=flt, format=fmt)
+        out = os.path.join(tmp, "export." + fmt)
+        with open(out, "wb") as f:
+            f.write(body)
+        c, _ = tshark_count(out, "frame")
+        if c != n or "attachment" not in headers.get("Content-Disposition", ""):
+            fails.append("export %s: %s frames, count %d" % (fmt, c, n))
+    return fails
+
+
 def main():
     nt.need_tool("tshark", "mergecap")
     corpus = nt.corpus_dir()
@@ -175,6 +237,7 @@ def main():
         with ThreadPoolExecutor(nt.workers()) as ex:
             valid = list(ex.map(one_valid, VALID))
             invalid = list(ex.map(one_invalid, INVALID))
+        fails += api_checks(port, pcap, tmp)
 
     agree = pushdown_ok = 0
     for expr, want, got, gfull, err in valid:
