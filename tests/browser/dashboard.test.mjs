@@ -44,9 +44,9 @@ function check(ok, what, detail) {
 function parseArgs(argv) {
 	const o = {};
 	for (let i = 0; i < argv.length; i++) {
-		const m = /^--(netmond|pcap|webdir)$/.exec(argv[i]);
+		const m = /^--(netmond|pcap|webdir|bigdb)$/.exec(argv[i]);
 		if (!m || i + 1 >= argv.length) {
-			console.error(`usage: dashboard.test.mjs --netmond PATH --pcap FILE --webdir DIR (bad: ${argv[i]})`);
+			console.error(`usage: dashboard.test.mjs --netmond PATH --pcap FILE --webdir DIR [--bigdb DB] (bad: ${argv[i]})`);
 			process.exit(1);
 		}
 		o[m[1]] = resolve(argv[++i]);
@@ -89,17 +89,25 @@ async function getJSON(base, path) {
 	return body;
 }
 
-function startNetmond(opt, port) {
-	const db = join(work, 'netmon.db');
-	const args = ['-r', opt.pcap, '--db', db, '--listen', `127.0.0.1:${port}`, '--webdir', opt.webdir];
-	netmond = spawn(opt.netmond, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+const daemons = [];
+
+// netmond reading `pcap` into a fresh database, or serving `db` as it is.
+function startNetmond(opt, port, db) {
+	const args = db ? ['--db', db] : ['-r', opt.pcap, '--db', join(work, 'netmon.db')];
+	args.push('--listen', `127.0.0.1:${port}`, '--webdir', opt.webdir);
+	const p = spawn(opt.netmond, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 	const keep = (d) => (netmondLog = (netmondLog + d).slice(-8000));
-	netmond.stdout.on('data', keep);
-	netmond.stderr.on('data', keep);
-	netmond.on('exit', (code, sig) => {
+	p.stdout.on('data', keep);
+	p.stderr.on('data', keep);
+	p.on('exit', (code, sig) => {
 		netmondLog += `\n[netmond exited: ${code ?? sig}]`;
-		netmond = null;
+		if (p === netmond)
+			netmond = null;
 	});
+	daemons.push(p);
+	if (!db)
+		netmond = p;
+	return p;
 }
 
 // Wait until the file is read completely and the stored counts agree.
@@ -161,65 +169,111 @@ async function pickFrame(base, capture, rows) {
 	return fallback;
 }
 
-// First / Next / Back walk the capture from frame 1 with the API's cursor;
-// each page must list what the API's page lists.
-async function checkPaging(page, base, capture, total) {
-	const numbers = () => page.$$eval('#frames-body tr[data-number]', (t) => t.map((r) => Number(r.dataset.number)));
-	const waitFirst = (n) => page.waitForFunction((x) => document.querySelector('#frames-body tr[data-number]')?.dataset.number === String(x), n, { timeout: 5000 });
-	await page.click('#page-first');
-	await waitFirst(1);
-	const p1 = await getJSON(base, `frames?capture=${capture}&limit=100`);
-	let got = await numbers();
-	check(JSON.stringify(got) === JSON.stringify(p1.frames.map((f) => f.number)), 'First shows the API\'s first page', `${got.length} rows from ${got[0]}`);
-	if (p1.next_cursor && total > 100) {
-		await page.click('#page-next');
-		await waitFirst(101);
-		const p2 = await getJSON(base, `frames?capture=${capture}&limit=100&cursor=${encodeURIComponent(p1.next_cursor)}`);
-		got = await numbers();
-		check(JSON.stringify(got) === JSON.stringify(p2.frames.map((f) => f.number)), 'Next shows the API\'s next page', `${got.length} rows from ${got[0]}`);
-		await page.click('#page-back');
-		await waitFirst(1);
-		check((await numbers())[0] === 1, 'Back returns to the first page');
-	}
-	await page.click('#page-latest');
-	await page.waitForFunction((n) => {
-		const r = document.querySelectorAll('#frames-body tr[data-number]');
-		return r.length && r[r.length - 1].dataset.number === String(n);
-	}, total, { timeout: 5000 }).then(() => check(true, 'Latest returns to the newest frames'),
-		() => check(false, 'Latest returns to the newest frames'));
-}
-
 function watchConsole(page, errors) {
 	page.on('console', (m) => {
 		if (m.type() === 'error')
 			errors.push(`console: ${m.text()}`);
 	});
 	page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-	page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+	// Requests the page aborts on purpose (a superseded filter check, the
+	// event stream when the page closes) are not failures.
+	page.on('requestfailed', (r) => r.failure()?.errorText !== 'net::ERR_ABORTED' &&
+		errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
 }
 
 const digits = (s) => Number(String(s).replace(/[^0-9]/g, ''));
 
-async function checkTotals(page, base, capture) {
-	await page.waitForFunction(() => /\d/.test(document.getElementById('total-frames').textContent));
-	await page.waitForSelector('#frames-body tr[data-number]');
-	const stats = await getJSON(base, `stats?capture=${capture}`);
-	const shown = digits(await page.textContent('#total-frames'));
-	check(shown === stats.frames, `frame count shown (${shown}) equals the API's (${stats.frames})`);
-	const rows = await page.$$eval('#frames-body tr[data-number]', (trs) => trs.map((t) => Number(t.dataset.number)));
-	check(rows.length === Math.min(100, stats.frames), `latest page lists ${Math.min(100, stats.frames)} frames`, `${rows.length}`);
-	check(rows[rows.length - 1] === stats.frames, 'latest page ends with the last frame', `${rows[rows.length - 1]}`);
-	const bars = await page.$$eval('#proto-list li .name', (els) => els.map((e) => e.textContent));
-	check(JSON.stringify(bars) === JSON.stringify(stats.protocols.map((p) => p.name)),
-		'protocol bars list the API protocols in order', `${bars} vs ${stats.protocols.map((p) => p.name)}`);
-	return rows;
+const enc = encodeURIComponent;
+const rowNumbers = (page) => page.$$eval('#frames-body .frow[data-number]', (rs) => rs.map((r) => Number(r.dataset.number)));
+const selectedNumber = (page) => page.$eval('#frames-body .frow.selected', (r) => Number(r.dataset.number)).catch(() => null);
+const hashParam = (page, k) => page.evaluate((key) => new URLSearchParams(location.hash.slice(1)).get(key), k);
+
+async function waitFor(page, fn, arg, timeout = 10000) {
+	return page.waitForFunction(fn, arg, { timeout }).then(() => true, () => false);
 }
 
-async function checkTree(page, capture, picked) {
+async function shot(page, name) {
+	mkdirSync(SHOTS, { recursive: true });
+	await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
+// Wait until the frame list shows rows and none is still loading.
+async function listSettled(page) {
+	return waitFor(page, () => document.querySelector('#frames-body .frow[data-number]') &&
+		!document.querySelector('#frames-body .frow.loading'));
+}
+
+async function checkOverview(page, base, capture) {
+	await page.goto(`${base}/#view=overview&capture=${capture}`);
+	await page.waitForFunction(() => /\d/.test(document.getElementById('total-frames').textContent));
+	const stats = await getJSON(base, `stats?capture=${capture}`);
+	const shown = digits(await page.textContent('#total-frames'));
+	check(shown === stats.frames, `overview: frame count shown (${shown}) equals the API's (${stats.frames})`);
+	await page.waitForSelector('#proto-list li .name');
+	const bars = await page.$$eval('#proto-list li .name', (els) => els.map((e) => e.textContent));
+	check(JSON.stringify(bars) === JSON.stringify(stats.protocols.map((p) => p.name)),
+		'overview: protocol bars list the API protocols in order', `${bars} vs ${stats.protocols.map((p) => p.name)}`);
+	await page.waitForSelector('#talker-list li');
+	const talkers = await page.$$eval('#talker-list li .name', (els) => els.map((e) => e.textContent));
+	const top = await getJSON(base, `stats/stations?capture=${capture}&sort=bytes&order=desc&limit=8`);
+	check(JSON.stringify(talkers) === JSON.stringify(top.stations.map((s) => s.address)), 'overview: top talkers are the API\'s stations by bytes', `${talkers}`);
+	const ifaces = await page.$$eval('#iface-select option', (os) => os.map((o) => o.value));
+	const api = await getJSON(base, 'interfaces');
+	check(JSON.stringify(ifaces) === JSON.stringify(api.interfaces.map((i) => i.name)), 'overview: interface picker lists /interfaces', `${ifaces}`);
+	await waitFor(page, () => /live|connected/.test(document.getElementById('live-info').textContent));
+	await page.waitForTimeout(2200); // two SSE ticks draw the charts
+	await shot(page, 'overview-1280x800');
+}
+
+async function checkList(page, base, capture, total) {
+	await page.goto(`${base}/#view=frames&capture=${capture}`);
+	await listSettled(page);
+	const shownTotal = Number(await page.$eval('#page-info', (e) => e.dataset.total));
+	check(shownTotal === total, `frame list total (${shownTotal}) equals the capture's frames (${total})`);
+	const first = await getJSON(base, `frames?capture=${capture}&limit=10`);
+	const nums = await rowNumbers(page);
+	check(nums.length > 5 && nums.slice(0, 5).join() === first.frames.slice(0, 5).map((f) => f.number).join(),
+		'frame list starts with the API\'s first frames', `${nums.slice(0, 5)}`);
+	check(nums.length < 60, `only visible rows are in the DOM (${nums.length})`);
+	// Keyboard: Home, Down, PageDown, End.
+	await page.locator('#frames-scroll').focus();
+	await page.keyboard.press('Home');
+	await waitFor(page, () => /frame=\d+/.test(location.hash));
+	const a = await selectedNumber(page);
+	await page.keyboard.press('ArrowDown');
+	await waitFor(page, (n) => document.querySelector('#frames-body .frow.selected')?.dataset.number !== String(n), a);
+	const b = await selectedNumber(page);
+	check(a === first.frames[0].number && b === first.frames[1].number, 'Home then ArrowDown select the first and second frames', `${a}, ${b}`);
+	await page.keyboard.press('PageDown');
+	await page.waitForTimeout(300);
+	const c = await selectedNumber(page);
+	check(c > b + 5, `PageDown moves a page (${b} -> ${c})`);
+	const t0 = Date.now();
+	await page.keyboard.press('End');
+	const last = await getJSON(base, `frames?capture=${capture}&limit=1&order=desc`);
+	const ok = await waitFor(page, (n) => document.querySelector('#frames-body .frow.selected')?.dataset.number === String(n), last.frames[0].number);
+	check(ok, `End shows and selects the last frame (${last.frames[0].number}) in ${Date.now() - t0} ms`, `${await selectedNumber(page)}`);
+	const hash = await page.evaluate(() => location.hash);
+	check(hash === `#view=frames&capture=${capture}&frame=${last.frames[0].number}`, 'URL hash names view, capture and frame', hash);
+	// Time formats.
+	await page.keyboard.press('Home');
+	await page.selectOption('#time-mode', 'absolute');
+	const abs = await page.$eval('#frames-body .frow[data-number] .c-time', (e) => e.textContent);
+	const want = first.frames[0].time.replace(/^.*T/, '').replace(/(\.\d{6})\d*Z$/, '$1');
+	check(abs === want, `absolute time shows the time of day (${want})`, abs);
+	await page.selectOption('#time-mode', 'delta');
+	const d2 = await page.$$eval('#frames-body .frow[data-number] .c-time', (e) => e.slice(0, 2).map((x) => x.textContent));
+	check(d2[0] === '0.000000' && /^\d+\.\d{6}$/.test(d2[1]), 'delta time starts at 0 and counts from the previous frame', `${d2}`);
+	await page.selectOption('#time-mode', 'relative');
+}
+
+async function checkTree(page, base, capture, picked) {
 	const { detail } = picked;
-	await page.click(`#frames-body tr[data-number="${detail.number}"]`);
+	await page.fill('#goto-input', String(detail.number));
+	await page.press('#goto-input', 'Enter');
 	await page.waitForFunction((n) => document.getElementById('detail-title').textContent.includes(`Frame ${n.toLocaleString('en-US')}`), detail.number);
 	await page.waitForSelector('#tree li[role=treeitem]');
+	check(await selectedNumber(page) === detail.number, `Go to frame ${detail.number} selects its row`);
 	const shown = await page.$$eval('#tree li[role=treeitem]', (lis) =>
 		lis.map((li) => [li.dataset.field, li.querySelector(':scope > .row .label').textContent]));
 	const want = flatten(detail.tree).map((n) => [n.field || '', n.label]);
@@ -227,15 +281,10 @@ async function checkTree(page, capture, picked) {
 	const diff = want.findIndex((w, i) => !shown[i] || shown[i][0] !== w[0] || shown[i][1] !== w[1]);
 	check(diff < 0, 'tree fields and labels equal the API\'s, in order',
 		diff >= 0 ? `node ${diff}: want ${JSON.stringify(want[diff])} got ${JSON.stringify(shown[diff])}` : '');
-	const hash = await page.evaluate(() => location.hash);
-	check(hash === `#capture=${capture}&frame=${detail.number}`, 'URL hash names capture and frame', hash);
-	const sel = await page.$$eval('#frames-body tr.selected', (t) => t.map((r) => r.dataset.number));
-	check(sel.length === 1 && Number(sel[0]) === detail.number, 'clicked row is the selected one', `${sel}`);
 }
 
 async function checkHex(page, picked) {
 	const { detail, node } = picked;
-	// Open the node's ancestors (protocols start open, deeper subtrees closed).
 	const handle = await page.evaluateHandle(({ field, offset, length }) =>
 		[...document.querySelectorAll('#tree li[role=treeitem]')].find((li) => li.dataset.field === field &&
 			Number(li.dataset.offset) === offset && Number(li.dataset.length) === length), node);
@@ -245,7 +294,7 @@ async function checkHex(page, picked) {
 				p.querySelector(':scope > .row > .twisty').click();
 		}
 	});
-	await handle.asElement().$(':scope > .row').then((row) => row.click());
+	await handle.asElement().$(':scope > .row .label').then((row) => row.click());
 	const hl = await page.$$eval('#hex .hx .b.hl', (els) => els.map((e) => [Number(e.dataset.i), e.textContent]));
 	const asc = await page.$$eval('#hex .as .b.hl', (els) => els.length);
 	const want = detail.bytes.slice(2 * node.offset, 2 * (node.offset + node.length));
@@ -253,19 +302,206 @@ async function checkHex(page, picked) {
 		`${node.field} highlights ${node.length} bytes from offset ${node.offset}`, `${hl.length} from ${hl[0]?.[0]}`);
 	check(hl.map((x) => x[1]).join('') === want, `highlighted hex equals the frame's bytes (${want})`, hl.map((x) => x[1]).join(''));
 	check(asc === node.length, 'ASCII column highlights the same bytes', `${asc}`);
+	await shot(page, 'frames-1280x800');
 }
 
-async function checkKeys(page, rows, picked) {
-	const i = rows.indexOf(picked.detail.number);
-	const next = i >= 0 && i + 1 < rows.length ? rows[i + 1] : null;
-	if (next == null)
-		return;
+async function checkFilterBar(page, base, capture) {
+	// An invalid filter: red, the API's message, the caret at its position.
+	const bad = 'ip.src == 1.2.3.4 &&';
+	const api = await getJSON(base, `filter/check?filter=${enc(bad)}`);
+	await page.fill('#filter-input', bad);
+	await waitFor(page, () => document.querySelector('.fb-field').dataset.state === 'invalid');
+	const st = await page.evaluate(() => ({
+		state: document.querySelector('.fb-field').dataset.state,
+		msg: document.getElementById('filter-msg').textContent,
+		pos: Number(document.getElementById('filter-caret').dataset.position),
+		caretX: document.getElementById('filter-caret').getBoundingClientRect().left,
+		inputX: document.getElementById('filter-input').getBoundingClientRect().left,
+	}));
+	check(st.state === 'invalid' && st.msg.includes(api.error), `invalid filter shows the API error ("${api.error}")`, st.msg);
+	check(st.pos === api.position && st.caretX > st.inputX + api.position * 5, `caret at the error position ${api.position}`, `${st.pos} at x=${st.caretX}`);
+	await shot(page, 'filter-error-1280x800');
+	// Completion of field names.
+	await page.fill('#filter-input', 'ip.sr');
+	await waitFor(page, () => !document.getElementById('filter-popup').hidden);
+	const names = await page.$$eval('#filter-popup .fp-name', (e) => e.map((x) => x.textContent));
+	const comp = await getJSON(base, 'filter/complete?prefix=ip.sr');
+	check(names.length > 0 && names.every((n) => comp.names.some((c) => c.name === n)), `completion offers /filter/complete names (${names})`);
+	await page.press('#filter-input', 'Tab');
+	check(await page.inputValue('#filter-input') === names[0], 'Tab accepts the first completion');
+	// Apply: the count shown equals /frames/count.
+	const filter = 'tcp || dns';
+	await page.fill('#filter-input', filter);
+	await page.press('#filter-input', 'Enter');
+	const count = (await getJSON(base, `frames/count?capture=${capture}&filter=${enc(filter)}`)).count;
+	const ok = await waitFor(page, (n) => document.getElementById('page-info').dataset.total === String(n), count);
+	check(ok, `applied filter shows the API's count (${count})`, await page.textContent('#page-info'));
+	await listSettled(page);
+	const first = await getJSON(base, `frames?capture=${capture}&limit=5&filter=${enc(filter)}`);
+	const nums = await rowNumbers(page);
+	check(nums.slice(0, 5).join() === first.frames.map((f) => f.number).join(), 'filtered list starts with the API\'s filtered page', `${nums.slice(0, 5)}`);
+	check(await hashParam(page, 'filter') === filter, 'URL hash carries the filter');
+	const href = await page.getAttribute('#export-pcapng', 'href');
+	check(/frames\/export\?/.test(href) && new URL(href).searchParams.get('filter') === filter && new URL(href).searchParams.get('format') === 'pcapng', 'export link downloads the filtered frames as pcapng', href);
+	const res = await fetch(href);
+	const buf = Buffer.from(await res.arrayBuffer());
+	check(res.ok && buf.readUInt32LE(0) === 0x0a0d0d0a, 'the export link answers a pcapng file', `${res.status}`);
+	// End on a filtered list: the last matching frame.
 	await page.locator('#frames-scroll').focus();
-	await page.keyboard.press('ArrowDown');
-	await page.waitForFunction((n) => location.hash.endsWith(`frame=${n}`), next, { timeout: 5000 }).catch(() => {});
-	const sel = await page.$eval('#frames-body tr.selected', (t) => Number(t.dataset.number)).catch(() => null);
-	check(sel === next, 'ArrowDown selects the next frame', `${sel}`);
-	await page.keyboard.press('ArrowUp');
+	await page.keyboard.press('End');
+	const lastF = await getJSON(base, `frames?capture=${capture}&limit=1&order=desc&filter=${enc(filter)}`);
+	check(await waitFor(page, (n) => document.querySelector('#frames-body .frow.selected')?.dataset.number === String(n), lastF.frames[0].number),
+		'End on the filtered list selects its last frame', `${await selectedNumber(page)}`);
+	const hist = await page.evaluate(() => JSON.parse(localStorage.getItem('netmon.filterHistory') || '[]'));
+	check(hist[0] === filter, 'history remembers the applied filter', `${hist}`);
+	await shot(page, 'frames-filtered-1280x800');
+	// Clear, then find next / previous with an expression.
+	await page.click('#filter-clear');
+	await waitFor(page, (n) => document.getElementById('page-info').dataset.total === String(n), (await getJSON(base, `captures/${capture}`)).frames);
+	await page.locator('#frames-scroll').focus();
+	await page.keyboard.press('Home');
+	await waitFor(page, () => new URLSearchParams(location.hash.slice(1)).get('frame') === '1');
+	const from = await selectedNumber(page);
+	await page.fill('#filter-input', 'dns');
+	const f1 = await getJSON(base, `frames/find?capture=${capture}&filter=dns&from=${from}&direction=next`);
+	await page.click('#find-next');
+	check(await waitFor(page, (n) => document.querySelector('#frames-body .frow.selected')?.dataset.number === String(n), f1.frame.number),
+		`Find next lands on the API's frames/find answer (${f1.frame.number})`, `${await selectedNumber(page)}`);
+	const f2 = await getJSON(base, `frames/find?capture=${capture}&filter=dns&from=${f1.frame.number}&direction=next`);
+	await page.click('#find-next');
+	check(await waitFor(page, (n) => document.querySelector('#frames-body .frow.selected')?.dataset.number === String(n), f2.frame.number),
+		`Find next again lands on ${f2.frame.number}`, `${await selectedNumber(page)}`);
+	await page.click('#find-prev');
+	check(await waitFor(page, (n) => document.querySelector('#frames-body .frow.selected')?.dataset.number === String(n), f1.frame.number),
+		`Find previous returns to ${f1.frame.number}`, `${await selectedNumber(page)}`);
+}
+
+// "Apply as Filter" on a tree field: field == value, the API's count.
+async function checkApplyAsFilter(page, base, capture) {
+	await page.waitForSelector('#tree li[data-field="ip.src"]', { timeout: 5000 }).catch(() => null);
+	const li = await page.$('#tree li[data-field="ip.src"] > .row');
+	if (!check(li !== null, 'the found frame has ip.src in its tree'))
+		return;
+	const value = await page.$eval('#tree li[data-field="ip.src"]', (e) => e.dataset.value);
+	// Prepare: the bar gets the expression, the list keeps its filter.
+	const before = await hashParam(page, 'filter');
+	await page.hover('#tree li[data-field="ip.src"] > .row');
+	await page.click('#tree li[data-field="ip.src"] > .row .fbtn');
+	await page.click('#tree-menu button[data-act="prepare"]');
+	check(await page.inputValue('#filter-input') === `ip.src == ${value}` && await hashParam(page, 'filter') === before,
+		'Prepare as Filter (the row button) fills the bar without applying', await page.inputValue('#filter-input'));
+	await li.click({ button: 'right' });
+	await page.waitForSelector('#tree-menu:not([hidden])');
+	await shot(page, 'frames-menu-1280x800');
+	await page.click('#tree-menu button[data-act="apply"]');
+	const want = `ip.src == ${value}`;
+	await waitFor(page, (w) => new URLSearchParams(location.hash.slice(1)).get('filter') === w, want);
+	check(await page.inputValue('#filter-input') === want, `Apply as Filter builds "${want}"`, await page.inputValue('#filter-input'));
+	const count = (await getJSON(base, `frames/count?capture=${capture}&filter=${enc(want)}`)).count;
+	check(await waitFor(page, (n) => document.getElementById('page-info').dataset.total === String(n), count), `and shows its ${count} frames`);
+}
+
+async function tableRows(page, id) {
+	await page.waitForSelector(`#${id} table tbody tr`, { timeout: 10000 });
+	return page.$$eval(`#${id} table tbody tr`, (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+}
+
+async function checkTables(page, base, capture) {
+	await page.click('#tabs a[data-view="stations"]');
+	let rows = await tableRows(page, 'stations-table');
+	let api = await getJSON(base, `stats/stations?capture=${capture}&sort=bytes&order=desc&limit=50`);
+	check(JSON.stringify(rows.map((r) => r[0])) === JSON.stringify(api.stations.map((s) => s.address)), `stations table lists the API's ${api.stations.length} stations by bytes`);
+	check(rows.every((r, i) => digits(r[2]) === api.stations[i].frames), 'stations frame counts equal the API\'s');
+	await page.click('#stations-table th[data-key="frames"]');
+	await page.waitForSelector('#stations-table th.sorted[data-key="frames"]');
+	rows = await tableRows(page, 'stations-table');
+	api = await getJSON(base, `stats/stations?capture=${capture}&sort=frames&order=desc&limit=50`);
+	check(JSON.stringify(rows.map((r) => digits(r[2]))) === JSON.stringify(api.stations.map((s) => s.frames)), 'sorting by Frames matches sort=frames');
+	if (api.stations.length === 50) {
+		await page.click('#stations-table .tp-next');
+		await page.waitForFunction(() => /rows 51/.test(document.querySelector('#stations-table .tp-range')?.textContent));
+		rows = await tableRows(page, 'stations-table');
+		const p2 = await getJSON(base, `stats/stations?capture=${capture}&sort=frames&order=desc&limit=50&offset=50`);
+		check(JSON.stringify(rows.map((r) => r[0])) === JSON.stringify(p2.stations.map((s) => s.address)), 'Next page matches offset=50');
+	}
+	await shot(page, 'stations-1280x800');
+
+	await page.click('#tabs a[data-view="conversations"]');
+	await page.click('#conv-types button[data-kind="tcp"]');
+	await page.waitForFunction(() => document.querySelector('#conversations-table th[data-key="port_a"]'));
+	rows = await tableRows(page, 'conversations-table');
+	api = await getJSON(base, `stats/conversations?type=tcp&capture=${capture}&sort=bytes&order=desc&limit=50`);
+	const key = (a, pa, b, pb) => `${a}:${pa}-${b}:${pb}`;
+	check(JSON.stringify(rows.map((r) => key(r[0], r[1], r[2], r[3]))) === JSON.stringify(api.conversations.map((c) => key(c.address_a, c.port_a, c.address_b, c.port_b))),
+		`TCP conversations table equals the API's (${api.conversations.length} rows)`);
+	await shot(page, 'conversations-1280x800');
+	if (api.conversations.length) {
+		const c = api.conversations.find((x) => !x.address_a.includes(':')) || api.conversations[0];
+		const i = api.conversations.indexOf(c);
+		const af = c.address_a.includes(':') ? 'ipv6.addr' : 'ip.addr';
+		const want = `${af} == ${c.address_a} && tcp.port == ${c.port_a} && ${af} == ${c.address_b} && tcp.port == ${c.port_b}`;
+		await page.click(`#conversations-table tbody tr:nth-child(${i + 1})`);
+		await waitFor(page, () => document.body.dataset.view === 'frames');
+		check(await page.inputValue('#filter-input') === want, 'clicking a conversation filters the frames to it', await page.inputValue('#filter-input'));
+		const count = (await getJSON(base, `frames/count?capture=${capture}&filter=${enc(want)}`)).count;
+		check(await waitFor(page, (n) => document.getElementById('page-info').dataset.total === String(n), count),
+			`conversation filter shows ${count} frames (the table says ${c.frames})`);
+	}
+
+	await page.click('#tabs a[data-view="protocols"]');
+	rows = await tableRows(page, 'protocols-table');
+	const phs = await getJSON(base, `stats/protocols?capture=${capture}`);
+	const order = [];
+	const walk = (n) => {
+		order.push([n.name, n.frames]);
+		[...(n.children || [])].sort((a, b) => b.frames - a.frames).forEach(walk);
+	};
+	walk(phs.hierarchy);
+	check(JSON.stringify(rows.map((r) => [r[0], digits(r[2])])) === JSON.stringify(order), `protocol hierarchy equals the API's tree (${order.length} nodes)`);
+	await shot(page, 'protocols-1280x800');
+
+	await page.click('#tabs a[data-view="captures"]');
+	rows = await tableRows(page, 'captures-table');
+	const caps = await getJSON(base, 'captures');
+	check(rows.length === caps.captures.length && rows.every((r) => caps.captures.some((c) => String(c.id) === r[0] && digits(r[7]) === c.frames)),
+		'captures table lists the API\'s captures with their frame counts');
+	await shot(page, 'captures-1280x800');
+}
+
+// Live: a capture on the loopback (root only), driven from the page; the
+// SSE counters and the chart must move.
+async function checkLive(page, base) {
+	if (process.getuid && process.getuid() !== 0) {
+		console.log('skip live capture check: not root');
+		return;
+	}
+	const ifs = await getJSON(base, 'interfaces');
+	const lo = ifs.interfaces.find((i) => i.name === 'lo' && i.can_capture);
+	if (!lo) {
+		console.log('skip live capture check: no capturable lo');
+		return;
+	}
+	await page.click('#tabs a[data-view="overview"]');
+	await page.selectOption('#iface-select', 'lo');
+	await page.fill('#bpf-input', 'tcp');
+	await page.click('#start-btn');
+	const ok = await waitFor(page, () => document.querySelector('#live-caps li[data-state="running"]'));
+	check(ok, 'Start on lo shows a running capture with its controls');
+	const before = Number(await page.$eval('#live-info', (e) => e.dataset.frames || 0));
+	const stop = Date.now() + 4000;
+	while (Date.now() < stop) { // traffic on lo: our own API requests
+		await getJSON(base, 'status');
+		await sleep(50);
+	}
+	const moved = await waitFor(page, (b) => Number(document.getElementById('live-info').dataset.frames) > b, before);
+	check(moved, 'SSE counters move during the live capture');
+	const rate = await page.textContent('#rate-fps');
+	check(/[1-9]/.test(rate), `frames/s chart shows a rate (${rate})`);
+	await shot(page, 'overview-live-1280x800');
+	await page.click('#live-caps button[data-act="pause"]');
+	check(await waitFor(page, () => document.querySelector('#live-caps li[data-state="paused"]')), 'Pause shows the paused state');
+	await page.click('#live-caps button[data-act="stop"]');
+	check(await waitFor(page, () => document.querySelector('#live-caps li[data-state="stopped"]')), 'Stop shows the stopped state');
 }
 
 async function checkSharedLink(ctx, base, capture, number, errors) {
@@ -273,34 +509,101 @@ async function checkSharedLink(ctx, base, capture, number, errors) {
 	watchConsole(page, errors);
 	await page.setViewportSize({ width: 1280, height: 800 });
 	await page.goto(`${base}/#capture=${capture}&frame=${number}`);
-	const ok = await page.waitForFunction((n) => document.getElementById('detail-title').textContent.includes(`Frame ${n.toLocaleString('en-US')}`), number, { timeout: 10000 })
-		.then(() => true, () => false);
+	const ok = await waitFor(page, (n) => document.getElementById('detail-title').textContent.includes(`Frame ${n.toLocaleString('en-US')}`), number);
 	check(ok, 'a shared #capture=&frame= link opens that frame');
+	check(await selectedNumber(page) === number, 'and selects its row in the list');
+	await page.goto(`${base}/#view=frames&capture=${capture}&filter=${enc('udp')}&frame=${number}`);
+	await page.reload();
+	const count = (await getJSON(base, `frames/count?capture=${capture}&filter=udp`)).count;
+	check(await waitFor(page, (n) => document.getElementById('page-info').dataset.total === String(n), count), 'a shared link with a filter applies it');
 	await page.close();
 }
 
-// An API error must reach the error bar.  The 404 it provokes is logged by
-// the browser itself, so this page's console is not checked.
 async function checkErrorBar(ctx, base, capture) {
 	const page = await ctx.newPage();
 	await page.goto(`${base}/#capture=${capture}&frame=999999999`);
+	const missing = await waitFor(page, () => /not in the list/.test(document.getElementById('find-info').textContent));
+	check(missing, 'a link to a missing frame says it is not in the list');
+	// A filter the API refuses (a link can carry anything): its 400 is shown.
+	await page.goto(`${base}/#view=frames&capture=${capture}&filter=${enc('tcp.port ==')}`);
+	await page.reload();
 	const ok = await page.waitForSelector('#error-bar:not([hidden])', { timeout: 10000 }).then(() => true, () => false);
 	const text = ok ? await page.textContent('#error-text') : '';
-	check(ok && /404/.test(text) && /not_found/.test(text), 'a missing frame shows the API error in the error bar', text);
+	check(ok && /400/.test(text) && /bad_filter/.test(text), 'an API error (400 bad_filter) reaches the error bar', text);
 	await page.close();
 }
 
-async function screenshots(ctx, base, capture, number, errors) {
-	mkdirSync(SHOTS, { recursive: true });
+async function phoneShots(ctx, base, capture, number, errors) {
 	const page = await ctx.newPage();
 	watchConsole(page, errors);
 	await page.setViewportSize({ width: 390, height: 844 });
-	await page.goto(`${base}/#capture=${capture}&frame=${number}`);
-	await page.waitForSelector('#tree li[role=treeitem]');
-	await page.waitForSelector('#frames-body tr[data-number]');
-	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-	check(overflow <= 0, 'no horizontal page overflow at phone width', `${overflow}px`);
-	await page.screenshot({ path: join(SHOTS, 'dashboard-390x844.png'), fullPage: true });
+	for (const view of ['overview', 'frames', 'stations', 'conversations', 'protocols', 'captures']) {
+		await page.goto(`${base}/#view=${view}&capture=${capture}${view === 'frames' ? `&frame=${number}` : ''}`);
+		if (view === 'frames')
+			await page.waitForSelector('#tree li[role=treeitem]');
+		await page.waitForTimeout(700);
+		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+		check(overflow <= 0, `no horizontal page overflow at phone width (${view})`, `${overflow}px`);
+		if (view === 'overview' || view === 'frames')
+			await page.screenshot({ path: join(SHOTS, `${view}-390x844.png`), fullPage: view !== 'frames' });
+	}
+	await page.close();
+}
+
+// First paint and frame-list page latency against a large database.
+async function perf(ctx, opt, errors) {
+	if (!opt.bigdb)
+		return;
+	if (!existsSync(opt.bigdb)) {
+		console.log(`skip perf: ${opt.bigdb} not found`);
+		return;
+	}
+	const port = await freePort();
+	const base = `http://127.0.0.1:${port}`;
+	startNetmond(opt, port, opt.bigdb);
+	for (let i = 0; i < 100; i++) {
+		if (await fetch(`${base}/api/v1/status`).then((r) => r.ok, () => false))
+			break;
+		await sleep(100);
+	}
+	const caps = (await getJSON(base, 'captures')).captures;
+	const cap = caps[caps.length - 1];
+	const page = await ctx.newPage();
+	watchConsole(page, errors);
+	await page.setViewportSize({ width: 1280, height: 800 });
+	const t0 = Date.now();
+	await page.goto(`${base}/#view=frames&capture=${cap.id}`);
+	await listSettled(page);
+	const rowsAt = Date.now() - t0;
+	const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime);
+	console.log(`perf: ${cap.frames} frames; first contentful paint ${fcp?.toFixed(0)} ms; first rows shown ${rowsAt} ms after navigation`);
+	check(fcp < 1000, `first paint under 1 s on ${cap.frames} frames (${fcp?.toFixed(0)} ms)`);
+	// Jumps to random places: time until every visible row is loaded.
+	const times = [];
+	for (let k = 0; k < 12; k++) {
+		const frac = (k * 0.37 + 0.05) % 1;
+		const t = await page.evaluate(async (f) => {
+			const s = document.getElementById('frames-scroll');
+			const t1 = performance.now();
+			s.scrollTop = f * (s.scrollHeight - s.clientHeight);
+			await new Promise((r) => {
+				const poll = () => (document.querySelector('#frames-body .frow.loading') || !document.querySelector('#frames-body .frow[data-number]') ? requestAnimationFrame(poll) : r());
+				requestAnimationFrame(poll);
+			});
+			return performance.now() - t1;
+		}, frac);
+		times.push(t);
+	}
+	times.sort((a, b) => a - b);
+	const med = times[Math.floor(times.length / 2)];
+	console.log(`perf: frame-list page after a jump: median ${med.toFixed(0)} ms, max ${times[times.length - 1].toFixed(0)} ms (${times.length} jumps)`);
+	check(med < 100, `frame-list page under 100 ms (median ${med.toFixed(0)} ms)`);
+	const t2 = Date.now();
+	await page.locator('#frames-scroll').focus();
+	await page.keyboard.press('End');
+	const lastOk = await waitFor(page, (n) => document.querySelector('#frames-body .frow.selected')?.dataset.number === String(n), cap.frames);
+	check(lastOk, `End on ${cap.frames} frames shows the last frame (${Date.now() - t2} ms)`, `${await selectedNumber(page)}`);
+	await page.screenshot({ path: join(SHOTS, 'frames-1M-1280x800.png') });
 	await page.close();
 }
 
@@ -325,37 +628,36 @@ async function run(opt, pw) {
 	const errors = [];
 	const page = ctx.pages()[0] || (await ctx.newPage());
 	watchConsole(page, errors);
-	await page.goto(`${base}/`);
 
-	const rows = await checkTotals(page, base, capture);
-	const picked = await pickFrame(base, capture, rows);
+	await checkOverview(page, base, capture);
+	await checkList(page, base, capture, st.frames);
+	const first = await getJSON(base, `frames?capture=${capture}&limit=60`);
+	const picked = await pickFrame(base, capture, first.frames.map((f) => f.number));
 	if (!check(picked !== null, 'the capture has a frame with a field past byte 0 to click'))
 		return;
-	await checkTree(page, capture, picked);
+	await checkTree(page, base, capture, picked);
 	await checkHex(page, picked);
-	await page.waitForTimeout(2500); // let a refresh pass: the selection must survive it
-	const still = await page.$$eval('#frames-body tr.selected', (t) => t.map((r) => Number(r.dataset.number)));
-	check(still.length === 1 && still[0] === picked.detail.number, 'selection survives the auto-refresh', `${still}`);
-	mkdirSync(SHOTS, { recursive: true });
-	await page.screenshot({ path: join(SHOTS, 'dashboard-1280x800.png') });
-	await checkKeys(page, rows, picked);
-	await checkPaging(page, base, capture, st.frames);
-
+	await checkFilterBar(page, base, capture);
+	await checkApplyAsFilter(page, base, capture);
+	await checkTables(page, base, capture);
 	await checkSharedLink(ctx, base, capture, picked.detail.number, errors);
-	await screenshots(ctx, base, capture, picked.detail.number, errors);
+	await phoneShots(ctx, base, capture, picked.detail.number, errors);
 	await checkErrorBar(ctx, base, capture);
+	await checkLive(page, base);
+	await perf(ctx, opt, errors);
 	check(errors.length === 0, 'no console errors', errors.join('; '));
 }
 
 async function cleanup() {
 	if (browser)
 		await browser.close().catch(() => {});
-	if (netmond) {
-		const p = netmond;
+	for (const p of daemons) {
+		if (p.exitCode !== null || p.signalCode !== null)
+			continue;
 		const gone = new Promise((r) => p.once('exit', r));
 		p.kill('SIGTERM');
 		await Promise.race([gone, sleep(5000)]);
-		if (netmond)
+		if (p.exitCode === null && p.signalCode === null)
 			p.kill('SIGKILL');
 	}
 	if (work)
