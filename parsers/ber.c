@@ -82,6 +82,15 @@ bool nm_ber_expect(nm_cursor *c, nm_ber *e, uint8_t cls, uint32_t tag)
 	return false;
 }
 
+unsigned nm_ber_count(nm_cursor list)
+{
+	unsigned n = 0;
+	nm_ber e;
+	while (nm_cur_left(&list) && nm_ber_read(&list, &e) && nm_cur_skip(&list, e.len))
+		n++;
+	return n;
+}
+
 int64_t nm_ber_int(const uint8_t *p, uint32_t n)
 {
 	if (!n)

@@ -41,6 +41,10 @@ nm_cursor nm_ber_sub(nm_cursor *c, const nm_ber *e, bool *cut);
  * (the cursor is then left where it was). */
 bool nm_ber_expect(nm_cursor *c, nm_ber *e, uint8_t cls, uint32_t tag);
 
+/* How many whole elements the window holds (the item count tshark shows
+ * for a SEQUENCE OF); counting stops at the first bad one. */
+unsigned nm_ber_count(nm_cursor list);
+
 /* INTEGER contents (two's complement, at most 8 octets used). */
 int64_t nm_ber_int(const uint8_t *p, uint32_t n);
 uint64_t nm_ber_uint(const uint8_t *p, uint32_t n);

@@ -183,24 +183,13 @@ static void dissect_varbind(snmp_ctx *x, int parent, nm_cursor *vb)
 	add_value(x, parent, &e, x->pk->data + v.pos);
 }
 
-/* Elements in a SEQUENCE OF (tshark shows the count as the value). */
-static unsigned count_items(nm_cursor list)
-{
-	unsigned n = 0;
-	nm_ber e;
-	while (nm_cur_left(&list) && nm_ber_read(&list, &e) && nm_cur_skip(&list, e.len))
-		n++;
-	return n;
-}
-
 static void dissect_varbinds(snmp_ctx *x, int parent, nm_cursor *c)
 {
 	nm_ber e;
 	nm_cursor list;
 	if (!next(x, c, NM_BER_UNIVERSAL, 16, &e, &list))
 		return;
-	unsigned items = 0;
-	int t = nm_add_uint(x->pk, parent, &fields[F_VARBINDS], e.start, e.hdr_len + e.len, count_items(list));
+	int t = nm_add_uint(x->pk, parent, &fields[F_VARBINDS], e.start, e.hdr_len + e.len, nm_ber_count(list));
 	while (nm_cur_left(&list) && !x->bad) {
 		nm_ber ve;
 		nm_cursor vb;
@@ -208,7 +197,6 @@ static void dissect_varbinds(snmp_ctx *x, int parent, nm_cursor *c)
 			break;
 		int n = nm_add_text(x->pk, t, ve.start, ve.hdr_len + ve.len, "VarBind");
 		dissect_varbind(x, n, &vb);
-		items++;
 	}
 }
 
