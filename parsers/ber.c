@@ -66,11 +66,14 @@ bool nm_ber_read(nm_cursor *c, nm_ber *e)
 	return true;
 }
 
-nm_cursor nm_ber_sub(nm_cursor *c, const nm_ber *e, bool *cut)
+nm_cursor nm_ber_sub(nm_cursor *c, nm_ber *e, bool *cut)
 {
+	bool over = c->err || e->len > nm_cur_left(c);
 	if (cut)
-		*cut = e->len > nm_cur_left(c);
-	return nm_cur_sub(c, e->len);
+		*cut = over;
+	nm_cursor s = nm_cur_sub(c, e->len);
+	e->len = nm_cur_left(&s);
+	return s;
 }
 
 bool nm_ber_expect(nm_cursor *c, nm_ber *e, uint8_t cls, uint32_t tag)

@@ -34,8 +34,9 @@ typedef struct nm_ber {
 bool nm_ber_read(nm_cursor *c, nm_ber *e);
 
 /* A cursor over the contents just read; the caller's cursor skips them.
- * `cut` is set when the stated length runs past the window. */
-nm_cursor nm_ber_sub(nm_cursor *c, const nm_ber *e, bool *cut);
+ * `cut` is set when the stated length runs past the window, and e->len is
+ * then clipped to what the window holds, so callers may trust it. */
+nm_cursor nm_ber_sub(nm_cursor *c, nm_ber *e, bool *cut);
 
 /* Read an element expecting class/tag; false when it is something else
  * (the cursor is then left where it was). */
