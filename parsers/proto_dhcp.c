@@ -191,6 +191,8 @@ static bool dissect_option(nm_packet *pk, int t, nm_cursor *c, uint32_t xid)
 	nm_cursor v = nm_cur_sub(c, len);
 	if (len)
 		nm_add_bytes(pk, o, &fields[F_OPT_VALUE], v.pos, len, c->data + v.pos);
+	else /* tshark prints an empty option value this way */
+		nm_add_string(pk, o, &fields[F_OPT_VALUE], v.pos, 0, "<MISSING>");
 	if (code == 53 && len == 1)
 		set_msgtype_info(pk, c->data[v.pos], xid);
 	/* A client identifier of hardware type + MAC repeats the header's items. */

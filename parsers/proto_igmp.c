@@ -181,11 +181,12 @@ static int dissect_igmp(nm_packet *pk, nm_cursor *c, int parent)
 	int t = nm_add_proto(pk, parent, &nm_proto_igmp, s, len);
 	if (c->err)
 		return NM_TRUNCATED;
-	if (type == 0x13) {
-		/* DVMRP has a dissector of its own in Wireshark; not decoded here. */
-		nm_path_push(pk, "dvmrp");
-		pk->protocol = "DVMRP";
-		nm_set_info(pk, "DVMRP");
+	if (type == 0x13 || type == 0x14) {
+		/* DVMRP and PIMv1 have dissectors of their own in Wireshark; not
+		 * decoded here. */
+		nm_path_push(pk, type == 0x13 ? "dvmrp" : "pim");
+		pk->protocol = type == 0x13 ? "DVMRP" : "PIMv1";
+		nm_set_info(pk, "%s", pk->protocol);
 		c->pos = c->end;
 		return NM_OK;
 	}
@@ -196,7 +197,7 @@ static int dissect_igmp(nm_packet *pk, nm_cursor *c, int parent)
 	if (ver)
 		nm_add_uint(pk, t, &fields[F_VERSION], s, 0, (unsigned)ver);
 	nm_add_uint(pk, t, &fields[F_TYPE], s, 1, type);
-	if (ver == 1)
+	if (ver == 1 || (ver == 3 && type == 0x22))
 		nm_add_bytes(pk, t, &fields[F_RESERVED], s + 1, 1, pk->data + s + 1);
 	else if (ver == 2)
 		nm_add_uint(pk, t, &fields[F_MAX_RESP], s + 1, 1, code);

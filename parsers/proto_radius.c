@@ -92,6 +92,14 @@ static int attr_field(uint8_t type)
 	return -1;
 }
 
+/* 255.255.255.254 and .255 mean "Assigned"/"Negotiated" (RFC 2865 5.8);
+ * Wireshark shows them as text, with no address value. */
+static bool special_address(const nm_cursor *v)
+{
+	const uint8_t *a = v->data + v->pos;
+	return a[0] == 0xff && a[1] == 0xff && a[2] == 0xff && a[3] >= 0xfe;
+}
+
 /* The typed value, when its size fits the type (else only type/length). */
 static void attr_value(nm_packet *pk, int t, int f, nm_cursor *v)
 {
@@ -99,7 +107,7 @@ static void attr_value(nm_packet *pk, int t, int f, nm_cursor *v)
 	uint32_t n = nm_cur_left(v), at = v->pos;
 	if (fd->type == NM_FT_UINT32 && n == 4)
 		nm_add_uint(pk, t, fd, at, 4, nm_cur_be32(v));
-	else if (fd->type == NM_FT_IPv4 && n == 4)
+	else if (fd->type == NM_FT_IPv4 && n == 4 && !special_address(v))
 		nm_add_ipv4(pk, t, fd, at, nm_cur_take(v, 4));
 	else if (fd->type == NM_FT_IPv6 && n == 16)
 		nm_add_ipv6(pk, t, fd, at, nm_cur_take(v, 16));

@@ -46,18 +46,20 @@ static const nm_field fields[] = {
 	[F_MSGID] = {"syslog.msgid", "Syslog message id", NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL},
 };
 
-/* "<N>" with 1-3 digits and N <= 191; returns bytes used or 0. */
+/* The priority: Wireshark reads '<', then up to three digits (none gives
+ * 0), then an optional '>'; returns the bytes it takes, 0 without '<'. */
 static uint32_t parse_pri(const uint8_t *p, uint32_t n, unsigned *pri)
 {
-	unsigned v = 0, i = 1;
-	if (n < 3 || p[0] != '<')
+	unsigned v = 0;
+	uint32_t i = 1;
+	if (n < 1 || p[0] != '<')
 		return 0;
-	for (; i < n && i <= 4 && isdigit(p[i]); i++)
+	for (; i < n && i <= 3 && isdigit(p[i]); i++)
 		v = v * 10 + (p[i] - '0');
-	if (i == 1 || i > 4 || i >= n || p[i] != '>' || v > 191)
-		return 0;
+	if (i < n && p[i] == '>')
+		i++;
 	*pri = v;
-	return i + 1;
+	return i;
 }
 
 /* "Mmm dd hh:mm:ss " */
