@@ -8,7 +8,7 @@ import { DetailTree } from './detail.js';
 import { clearError, initErrorBar, showError } from './errorbar.js';
 import { FilterBar } from './filterbar.js';
 import { fieldFilter } from './filterexpr.js';
-import { FrameList, FrameSource } from './frames.js';
+import { FrameList, FrameSource, PAGE } from './frames.js';
 import { fmtInt } from './format.js';
 import { HexView } from './hexview.js';
 import { Overview } from './overview.js';
@@ -156,9 +156,10 @@ function exportLinks() {
 function listInfo(first, end, total) {
 	const cap = currentCapture();
 	const all = cap ? cap.frames : 0;
-	const shown = state.filter ? `Displayed ${fmtInt(total)} of ${fmtInt(all)}` : `${fmtInt(total)} frames`;
+	const counting = frameList.source?.counting;
+	const shown = state.filter ? `Displayed ${counting ? 'counting\u2026' : fmtInt(total)} of ${fmtInt(all)}` : `${fmtInt(total)} frames`;
 	$('page-info').textContent = total ? `${shown} \u00b7 rows ${fmtInt(first + 1)}\u2013${fmtInt(end)}` : shown;
-	$('page-info').dataset.total = String(total);
+	$('page-info').dataset.total = counting ? '' : String(total);
 }
 
 // (Re)build the list when the capture or the applied filter changed.
@@ -173,10 +174,30 @@ async function openList(force) {
 		frameList.setSource(null, null);
 		return;
 	}
-	const total = state.filter ? (await api.count(cap.id, state.filter)).count : cap.frames;
-	if (key !== `${state.captureId}|${state.filter}`)
-		return;
-	frameList.setSource(new FrameSource(cap.id, state.filter, total, (e) => showError('page', e)), cap.first_time);
+	const stale = () => key !== `${state.captureId}|${state.filter}`;
+	if (!state.filter) {
+		frameList.setSource(new FrameSource(cap.id, '', cap.frames, (e) => showError('page', e)), cap.first_time);
+	} else {
+		// Show the first page while the (slower) count runs.
+		// Asked first, so a daemon that serves one query at a time answers it first.
+		const firstPage = api.frames(cap.id, PAGE, null, null, state.filter);
+		const counting = api.count(cap.id, state.filter);
+		counting.catch(() => {}); // awaited below, unless the page fails first
+		const first = await firstPage;
+		if (stale())
+			return;
+		const rows = first.frames || [];
+		const src = new FrameSource(cap.id, state.filter, rows.length, (e) => showError('page', e));
+		src.put(0, rows, first.next_cursor);
+		src.counting = first.next_cursor != null;
+		frameList.setSource(src, cap.first_time);
+		if (src.counting) {
+			const n = (await counting).count;
+			if (stale())
+				return;
+			frameList.setTotal(n);
+		}
+	}
 	clearError('page');
 	if (state.frame != null)
 		await gotoFrame(state.frame, 'center');
@@ -227,8 +248,9 @@ async function find(dir, text) {
 	const info = $('find-info');
 	try {
 		const r = await api.find(state.captureId, f, state.frame ?? 0, dir);
-		info.textContent = `found frame ${r.frame.number}`;
 		await gotoFrame(r.frame.number, 'nearest');
+		if (!info.textContent)
+			info.textContent = `found frame ${r.frame.number}`;
 		clearError('find');
 	} catch (e) {
 		if (e.status === 404 && e.body && e.body.frame === null)
@@ -312,6 +334,12 @@ async function onTotals(o) {
 			await refreshOverview();
 		else if (state.view === 'frames' && cap && !state.filter)
 			frameList.grow(cap.frames);
+		else if (state.view === 'frames' && cap && running) {
+			const key = state.listKey;
+			const n = (await api.count(cap.id, state.filter)).count;
+			if (key === state.listKey)
+				frameList.grow(n);
+		}
 		else if (state.view === 'captures')
 			loadView();
 		clearError('refresh');

@@ -15,9 +15,10 @@ import { api } from './api.js';
 import { fmtTime, h, protoClass } from './format.js';
 
 const ROW_PX = 22;
-const PAGE = 200;
+export const PAGE = 200;
 const CHAIN_LIMIT = 5000; // rows per request when walking a filtered list
 const MAX_PX = 12e6;
+const TAIL_ROWS = 2000;
 
 export class FrameSource {
 	constructor(capture, filter, total, onError) {
@@ -29,6 +30,8 @@ export class FrameSource {
 		this.after = new Map();   // index -> next_cursor after that row (filtered)
 		this.pending = new Map(); // page -> promise
 		this.abort = new AbortController();
+		this.chain = Promise.resolve(); // filtered walks, one at a time
+		this.wanted = () => true;       // is page p still worth loading?
 	}
 
 	close() {
@@ -42,10 +45,16 @@ export class FrameSource {
 	// Load the page holding row i; resolves when it is in `rows`.
 	ensure(i) {
 		const p = Math.floor(i / PAGE);
-		if (this.rows.has(i) && this.rows.has(Math.min(this.total - 1, (p + 1) * PAGE - 1)))
+		if (this.rows.has(i) && this.loaded(p))
 			return Promise.resolve();
 		if (!this.pending.has(p)) {
-			const job = this.loadPage(p).catch((e) => {
+			// Walks of a filtered list run one after another, so each one
+			// starts from where the previous one stopped.
+			const walk = this.filter && !this.isTail(p);
+			const run = walk ? this.chain.then(() => this.loadPage(p)) : this.loadPage(p);
+			if (walk)
+				this.chain = run.catch(() => {});
+			const job = run.catch((e) => {
 				if (!this.abort.signal.aborted)
 					this.onError(e);
 			}).finally(() => this.pending.delete(p));
@@ -60,15 +69,37 @@ export class FrameSource {
 			this.after.set(start + frames.length - 1, cursor);
 	}
 
+	// Pages near the end of a filtered list come from order=desc: no walk.
+	isTail(p) {
+		return p > 0 && this.total - p * PAGE <= TAIL_ROWS;
+	}
+
+	loaded(p) {
+		const last = Math.min(this.total, (p + 1) * PAGE) - 1;
+		return this.rows.has(p * PAGE) && this.rows.has(last);
+	}
+
+	// Forget the rows from `index` on (a live list grew past them).
+	dropFrom(index) {
+		for (const m of [this.rows, this.after]) {
+			for (const k of [...m.keys()]) {
+				if (k >= index)
+					m.delete(k);
+			}
+		}
+	}
+
 	async loadPage(p) {
 		const start = p * PAGE;
 		const sig = this.abort.signal;
+		if (this.loaded(p) || (this.filter && !this.isTail(p) && !this.wanted(p)))
+			return;
 		if (!this.filter) {
 			const r = await api.frames(this.capture, PAGE, null, null, `frame.number > ${start}`, sig);
 			this.put(start, r.frames || [], null);
 			return;
 		}
-		if (start + PAGE >= this.total && start > 0) {
+		if (this.isTail(p)) {
 			// The tail: the newest frames, no walk needed.
 			const n = this.total - start;
 			const r = await api.frames(this.capture, Math.max(n, 1), null, 'desc', this.filter, sig);
@@ -129,6 +160,9 @@ export class FrameList {
 		if (this.source)
 			this.source.close();
 		this.source = source;
+		if (source)
+			source.wanted = (p) => Math.abs(p * PAGE - this.first) <= 3 * PAGE ||
+				(this.target != null && Math.floor(this.target / PAGE) === p);
 		this.firstTime = firstTime;
 		this.selected = null;
 		this.scroller.scrollTop = 0;
@@ -140,16 +174,22 @@ export class FrameList {
 		if (!this.source || total === this.source.total)
 			return;
 		const atEnd = this.follow || this.isAtEnd();
+		const old = this.source.total;
 		this.source.total = total;
-		// A page that was short at the old end must be fetched again.
-		const lastPage = Math.floor(Math.max(0, this.source.rows.size - 1) / PAGE);
-		for (const k of [...this.source.rows.keys()]) {
-			if (k >= lastPage * PAGE)
-				this.source.rows.delete(k);
-		}
+		// The page that was short at the old end must be fetched again.
+		this.source.dropFrom(Math.floor(Math.max(0, old - 1) / PAGE) * PAGE);
 		this.layout();
 		if (atEnd)
 			this.scrollToIndex(total - 1, 'end');
+	}
+
+	// The real size of a list shown before its count was known.
+	setTotal(total) {
+		if (!this.source)
+			return;
+		this.source.total = total;
+		this.source.counting = false;
+		this.layout();
 	}
 
 	setTimeMode(mode) {
@@ -275,6 +315,7 @@ export class FrameList {
 		if (!this.source || this.total === 0)
 			return;
 		i = Math.max(0, Math.min(this.total - 1, i));
+		this.target = i;
 		this.scrollToIndex(i, align);
 		const src = this.source;
 		await src.ensure(i);

@@ -550,6 +550,19 @@ async function phoneShots(ctx, base, capture, number, errors) {
 	await page.close();
 }
 
+// In the page: scroll to a fraction of the list and resolve, with the time
+// taken, once the rows in view are others than before and all loaded.
+const JUMP = `window.jumpAndWait = (f) => new Promise((resolve) => {
+	const s = document.getElementById('frames-scroll');
+	const firstIndex = () => document.querySelector('#frames-body .frow')?.dataset.index;
+	const before = firstIndex();
+	const t1 = performance.now();
+	s.scrollTop = f * (s.scrollHeight - s.clientHeight);
+	const poll = () => (firstIndex() === before || document.querySelector('#frames-body .frow.loading')
+		? requestAnimationFrame(poll) : resolve(performance.now() - t1));
+	requestAnimationFrame(poll);
+});`;
+
 // First paint and frame-list page latency against a large database.
 async function perf(ctx, opt, errors) {
 	if (!opt.bigdb)
@@ -568,7 +581,7 @@ async function perf(ctx, opt, errors) {
 	}
 	const caps = (await getJSON(base, 'captures')).captures;
 	const cap = caps[caps.length - 1];
-	const page = await ctx.newPage();
+	let page = await ctx.newPage();
 	watchConsole(page, errors);
 	await page.setViewportSize({ width: 1280, height: 800 });
 	const t0 = Date.now();
@@ -579,18 +592,13 @@ async function perf(ctx, opt, errors) {
 	console.log(`perf: ${cap.frames} frames; first contentful paint ${fcp?.toFixed(0)} ms; first rows shown ${rowsAt} ms after navigation`);
 	check(fcp < 1000, `first paint under 1 s on ${cap.frames} frames (${fcp?.toFixed(0)} ms)`);
 	// Jumps to random places: time until every visible row is loaded.
+	await page.evaluate(JUMP);
 	const times = [];
 	for (let k = 0; k < 12; k++) {
 		const frac = (k * 0.37 + 0.05) % 1;
 		const t = await page.evaluate(async (f) => {
 			const s = document.getElementById('frames-scroll');
-			const t1 = performance.now();
-			s.scrollTop = f * (s.scrollHeight - s.clientHeight);
-			await new Promise((r) => {
-				const poll = () => (document.querySelector('#frames-body .frow.loading') || !document.querySelector('#frames-body .frow[data-number]') ? requestAnimationFrame(poll) : r());
-				requestAnimationFrame(poll);
-			});
-			return performance.now() - t1;
+			return window.jumpAndWait(f);
 		}, frac);
 		times.push(t);
 	}
@@ -604,6 +612,30 @@ async function perf(ctx, opt, errors) {
 	const lastOk = await waitFor(page, (n) => document.querySelector('#frames-body .frow.selected')?.dataset.number === String(n), cap.frames);
 	check(lastOk, `End on ${cap.frames} frames shows the last frame (${Date.now() - t2} ms)`, `${await selectedNumber(page)}`);
 	await page.screenshot({ path: join(SHOTS, 'frames-1M-1280x800.png') });
+	// A filtered list: count, first rows, the tail, a jump to the middle
+	// (which walks cursor pages from the nearest loaded one).
+	const filter = 'tcp';
+	await page.close();
+	page = await ctx.newPage();
+	watchConsole(page, errors);
+	await page.setViewportSize({ width: 1280, height: 800 });
+	const t3 = Date.now();
+	await page.goto(`${base}/#view=frames&capture=${cap.id}&filter=${filter}`);
+	await listSettled(page);
+	const shownAt = Date.now() - t3;
+	await waitFor(page, () => document.getElementById('page-info').dataset.total !== '', null, 30000);
+	const countedAt = Date.now() - t3;
+	const n = Number(await page.$eval('#page-info', (e) => e.dataset.total));
+	const t4 = Date.now();
+	await page.locator('#frames-scroll').focus();
+	await page.keyboard.press('End');
+	const lastF = await getJSON(base, `frames?capture=${cap.id}&limit=1&order=desc&filter=${filter}`);
+	check(await waitFor(page, (x) => document.querySelector('#frames-body .frow.selected')?.dataset.number === String(x), lastF.frames[0].number, 30000),
+		`End on the filtered list (${n} frames) selects its last frame`);
+	const endMs = Date.now() - t4;
+	await page.evaluate(JUMP);
+	const mid = await page.evaluate(() => window.jumpAndWait(0.5));
+	console.log(`perf: filter "${filter}" (${n} of ${cap.frames} frames): first rows ${shownAt} ms, count shown ${countedAt} ms, End ${endMs} ms, jump to the middle ${mid.toFixed(0)} ms`);
 	await page.close();
 }
 
