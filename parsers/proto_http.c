@@ -323,6 +323,7 @@ static int dissect_http(nm_packet *pk, nm_cursor *c, int parent)
 	else {
 		nm_set_info(pk, "Continuation");
 		add_str(pk, t, F_FILE_DATA, start, len, c->data + start);
+		nm_path_push(pk, "data"); /* tshark hands a body segment to "data" */
 		nm_cur_skip(c, len);
 		return NM_OK;
 	}

@@ -160,7 +160,7 @@ static void continuation(nm_packet *pk, nm_cursor *c, bool first)
 	int t = nm_add_proto(pk, -1, &nm_proto_nbss, c->pos, n);
 	nm_add_bytes(pk, t, &fields[F_CONTINUATION], c->pos, n, nm_cur_take(c, n));
 	if (first)
-		nm_set_info(pk, "Continuation Message");
+		nm_set_info(pk, "NBSS Continuation Message");
 }
 
 static int dissect_nbss(nm_packet *pk, nm_cursor *c, int parent)

@@ -199,7 +199,9 @@ static int dissect_quic(nm_packet *pk, nm_cursor *c, int parent)
 		int t = nm_add_proto(pk, -1, &nm_proto_quic, at, nm_cur_left(c));
 		if (first & 0x80) {
 			if (!long_packet(pk, t, c)) {
-				r = NM_MALFORMED;
+				/* a length past the datagram: cut at the snap length
+				 * (the framework tells that from malformed) */
+				r = NM_TRUNCATED;
 				nm_cur_skip(c, nm_cur_left(c));
 			}
 		} else {

@@ -328,10 +328,10 @@ static int dissect_tls(nm_packet *pk, nm_cursor *c, int parent)
 			nm_append_info(pk, "%sContinuation Data", first ? "" : ", ");
 			break;
 		}
-		if (!nm_cur_has(c, 5 + rlen))
-			break; /* cut by the segment end: tshark would reassemble */
 		if (!proto)
 			proto = version_name(version);
+		if (!nm_cur_has(c, 5 + rlen))
+			break; /* cut by the segment end: tshark would reassemble */
 		if (record(pk, c, &first, tls13) == 0x0304)
 			proto = "TLSv1.3", tls13 = true;
 	}
