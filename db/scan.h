@@ -14,8 +14,8 @@
 typedef struct nm_scan {
 	int64_t capture_id; /* 0: every capture */
 	/* SQL boolean (from nm_filter_sql) over the aliases f (frames),
-	 * ps (the frame.protocols string), c (captures) and f1 (frame 1 of
-	 * the capture); NULL: every frame */
+	 * ps (the frame.protocols string) and c (captures: id, linktype and
+	 * first_ns, the time of frame 1); NULL: every frame */
 	const char *where;
 	/* keyset position, exclusive: frames after it (before it when desc);
 	 * desc with after_capture 0 starts from the newest frame */

@@ -96,13 +96,15 @@ static int on_progress(void *ctx)
 static sqlite3_stmt *prepare(sq_store *s, const nm_scan *q)
 {
 	char *sql = sqlite3_mprintf(
-		"SELECT f.capture_id, f.number, f.ts_ns, f.len, f.caplen, f.iface, f.flags, f.src, f.dst,"
-		" p.text, f.info, c.linktype, coalesce(f1.ts_ns, c.first_ns)"
-		" FROM frames f LEFT JOIN strings p ON p.id = f.protocol"
-		" LEFT JOIN strings ps ON ps.id = f.protocols LEFT JOIN captures c ON c.id = f.capture_id"
 		/* frame.time_relative counts from frame 1, as in Wireshark, not from
-		 * the capture's earliest time (captures.first_ns) */
-		" LEFT JOIN frames f1 ON f1.capture_id = f.capture_id AND f1.number = 1"
+		 * the capture's earliest time (captures.first_ns); worked out once
+		 * per capture, not per row */
+		"WITH c AS MATERIALIZED (SELECT id, linktype, coalesce((SELECT ts_ns FROM frames"
+		" WHERE capture_id = captures.id AND number = 1), first_ns) AS first_ns FROM captures)"
+		" SELECT f.capture_id, f.number, f.ts_ns, f.len, f.caplen, f.iface, f.flags, f.src, f.dst,"
+		" p.text, f.info, c.linktype, c.first_ns"
+		" FROM frames f LEFT JOIN strings p ON p.id = f.protocol"
+		" LEFT JOIN strings ps ON ps.id = f.protocols LEFT JOIN c ON c.id = f.capture_id"
 		" WHERE %s (f.capture_id, f.number) %s (?1, ?2) AND (%s)"
 		" ORDER BY f.capture_id %s, f.number %s",
 		q->capture_id ? "f.capture_id = ?3 AND" : "", q->desc ? "<" : ">", q->where ? q->where : "1",

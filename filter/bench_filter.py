@@ -56,7 +56,7 @@ def pct(xs, p):
 def run(port):
     total = get(port, "frames/count")["count"]
     print("frames in the database: %d" % total)
-    for flt in ("ip.addr == 10.0.0.1", "tcp.port == 22", "udp.port == 53", "dns"):
+    for flt in ("ip.addr == 10.2.1.2", "ip.addr == 10.9.9.9", "tcp.port == 22", "udp.port == 53", "dns"):
         ts = [timed(lambda: get(port, "frames", filter=flt, limit=100))[0] for _ in range(20)]
         print("first page %-24s p50 %6.1f ms  p95 %6.1f ms" % (flt, pct(ts, 50) * 1e3, pct(ts, 95) * 1e3))
     for flt in ('dns.qry.name contains "a"', "frame.len > 1000", "tcp.port == 22"):

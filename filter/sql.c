@@ -67,7 +67,7 @@ static const char *column(const opd *o, bool *ns)
 	if (!strcmp(n, "frame.time_epoch"))
 		return "f.ts_ns";
 	if (!strcmp(n, "frame.time_relative"))
-		return "(f.ts_ns - coalesce(f1.ts_ns, c.first_ns))";
+		return "(f.ts_ns - c.first_ns)";
 	*ns = false;
 	return NULL;
 }
@@ -184,6 +184,8 @@ static int addr_sql(sbuf *b, const expr *e)
 	return SQL_SUPERSET;
 }
 
+static int cmp_sql_exact(sbuf *b, const expr *e);
+
 static bool is_addr_field(const opd *o)
 {
 	if (o->kind != O_FIELD)
@@ -193,7 +195,38 @@ static bool is_addr_field(const opd *o)
 	       !strcmp(n, "ipv6.dst") || !strcmp(n, "ipv6.addr");
 }
 
+/* The field an operand reads (through slices, functions and masks), or
+ * NULL; count() is left out: count(x) == 0 holds without x. */
+static const nm_field *base_field(const opd *o)
+{
+	while (o->kind == O_SLICE || o->kind == O_BITAND || (o->kind == O_FUNC && o->fn != FN_COUNT))
+		o = o->arg;
+	return o->kind == O_FIELD ? o->field : NULL;
+}
+
+/* A comparison on a field holds only when the field occurs, hence only in
+ * frames whose protocol path names the field's protocol: a superset. */
+static int implied_proto(sbuf *b, const opd *o)
+{
+	const nm_field *f = base_field(o);
+	const nm_protocol *p = f ? nm_field_protocol(f) : NULL;
+	if (!p || !strcmp(p->name, "frame"))
+		return SQL_NONE;
+	put(b, "instr(':' || coalesce(ps.text, '') || ':', ':%s:') > 0", p->name);
+	return SQL_SUPERSET;
+}
+
 static int cmp_sql(sbuf *b, const expr *e)
+{
+	size_t mark = b->n;
+	int lv = cmp_sql_exact(b, e);
+	if (lv != SQL_NONE)
+		return lv;
+	b->n = mark;
+	return implied_proto(b, e->l);
+}
+
+static int cmp_sql_exact(sbuf *b, const expr *e)
 {
 	if (is_protocols(e->l))
 		return protocols_cmp(b, e) ? SQL_EXACT : SQL_NONE;
@@ -281,12 +314,20 @@ static int to_sql(sbuf *b, const expr *e)
 		break;
 	case E_TEST:
 		lv = test_sql(b, e) ? SQL_EXACT : SQL_NONE;
+		if (lv == SQL_NONE) {
+			b->n = mark + 1;
+			lv = implied_proto(b, e->l);
+		}
 		break;
 	case E_CMP:
 		lv = cmp_sql(b, e);
 		break;
 	case E_IN:
 		lv = in_sql(b, e) ? SQL_EXACT : SQL_NONE;
+		if (lv == SQL_NONE) {
+			b->n = mark + 1;
+			lv = implied_proto(b, e->l);
+		}
 		break;
 	}
 	put(b, ")");
