@@ -1,13 +1,14 @@
 #!/bin/sh
 # Runs tests/test_api.py (the API contract test) against the bundled sample
-# capture and, when the corpus is present, a few corpus captures of
-# different link types.  Exit: 0 pass, 1 fail, 77 skip (all skipped).
+# capture and, when the corpus is present, a few Ethernet/IPv4 corpus
+# captures (test_api.py compares an Ethernet/IPv4 frame).
+# Exit: 0 pass, 1 fail, 77 skip (all skipped).
 srcdir=${NETMON_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 netmond=${NETMOND:-./netmond}
 corpus=${CORPUS:-$srcdir/../shared/captures/tcpdump-tests}
 
 set -- "$srcdir/data/sample.pcap"
-for f in dns_tcp.pcap ipv6-routing-header.pcap LINKTYPE_RAW_ipv4.pcap; do
+for f in dns_tcp.pcap dhcp-rfc3004.pcap vrrp.pcap; do
 	[ -f "$corpus/$f" ] && set -- "$@" "$corpus/$f"
 done
 
