@@ -75,6 +75,15 @@ build_and_check() {
 
 build_and_check test --enable-werror
 
+# The corpus figures, also when they pass: counts, and the field agreement
+# rows that are not plain "ok" (the whole table is in the log).
+for t in corpus_robustness corpus_counts corpus_fields; do
+	log=$top/build/test/tests/$t.log
+	[ -f "$log" ] || continue
+	echo "==== $t (full table: $log)"
+	grep -E 'FAIL|known|SKIP|^(imported|frame counts|comparing|[0-9]+ (frames|checks|failures))' "$log" | cut -c1-160 | head -n 60 || true
+done
+
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:abort_on_error=1
 export NETMON_SANITIZER_PASS=1

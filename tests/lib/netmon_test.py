@@ -199,6 +199,16 @@ def free_port():
         return s.getsockname()[1]
 
 
+def _die_with_parent():
+    """In the child: get SIGTERM when the test process dies (Linux), so a
+    killed or timed-out test leaves no server behind."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 class Server:
     """`netmond --db DB --listen 127.0.0.1:PORT` serving an existing DB."""
 
@@ -207,7 +217,8 @@ class Server:
         self.errfile = tempfile.TemporaryFile()
         cmd = [netmond, "--db", db, "--listen", "127.0.0.1:%d" % self.port] + list(extra)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=self.errfile, env=sanitizer_env())
+                                     stderr=self.errfile, env=sanitizer_env(),
+                                     preexec_fn=_die_with_parent)
         self._wait_ready()
 
     def _wait_ready(self, secs=30):
