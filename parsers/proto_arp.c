@@ -83,8 +83,8 @@ static void fmt_addr(char *out, size_t n, const uint8_t *a, uint8_t len, bool ty
 	} else {
 		size_t o = 0;
 		out[0] = '\0';
-		for (uint8_t i = 0; i < len && o + 4 < n; i++)
-			o += (size_t)snprintf(out + o, n - o, "%s%02x", i ? ":" : "", a[i]);
+		for (uint8_t i = 0; i < len && o + 3 < n; i++)
+			o += (size_t)snprintf(out + o, n - o, "%02x", a[i]);
 	}
 }
 
@@ -154,14 +154,17 @@ static void add_addr(nm_packet *pk, int t, const nm_field *typed, const nm_field
 		nm_add_ipv4(pk, t, typed, off, a);
 }
 
-static void add_tree(nm_packet *pk, const arp_hdr *h, uint32_t s)
+static void add_header(nm_packet *pk, int t, const arp_hdr *h, uint32_t s)
 {
-	int t = nm_add_proto(pk, -1, &nm_proto_arp, s, 8 + 2u * (h->hln + h->pln));
 	nm_add_uint(pk, t, &fields[F_HW_TYPE], s, 2, h->hrd);
 	nm_add_uint(pk, t, &fields[F_PROTO_TYPE], s + 2, 2, h->pro);
 	nm_add_uint(pk, t, &fields[F_HW_SIZE], s + 4, 1, h->hln);
 	nm_add_uint(pk, t, &fields[F_PROTO_SIZE], s + 5, 1, h->pln);
 	nm_add_uint(pk, t, &fields[F_OPCODE], s + 6, 2, h->op);
+}
+
+static void add_addresses(nm_packet *pk, int t, const arp_hdr *h, uint32_t s)
+{
 	if (gratuitous(h))
 		nm_add_bool(pk, t, &fields[F_GRATUITOUS], s, 0, 1);
 	uint32_t o = s + 8;
@@ -174,6 +177,25 @@ static void add_tree(nm_packet *pk, const arp_hdr *h, uint32_t s)
 	add_addr(pk, t, &fields[F_DST_PROTO_IPV4], &fields[F_DST_PROTO], o, h->tpa, h->pln, h->ipv4);
 }
 
+/* The Protocol column names the ARP variant, as Wireshark's does. */
+static const char *column_name(uint16_t op)
+{
+	switch (op) {
+	case OP_RREQUEST:
+	case OP_RREPLY:
+		return "RARP";
+	case 5: /* DRARP request, reply, error */
+	case 6:
+	case 7:
+		return "DRARP";
+	case OP_INREQUEST:
+	case OP_INREPLY:
+		return "Inverse ARP";
+	default:
+		return "ARP";
+	}
+}
+
 static int dissect_arp(nm_packet *pk, nm_cursor *c, int parent)
 {
 	(void)parent;
@@ -184,6 +206,11 @@ static int dissect_arp(nm_packet *pk, nm_cursor *c, int parent)
 	h.hln = nm_cur_u8(c);
 	h.pln = nm_cur_u8(c);
 	h.op = nm_cur_be16(c);
+	if (c->err)
+		return NM_TRUNCATED;
+	pk->protocol = column_name(h.op);
+	int t = nm_add_proto(pk, -1, &nm_proto_arp, start, 8 + 2u * (h.hln + h.pln));
+	add_header(pk, t, &h, start);
 	h.sha = nm_cur_take(c, h.hln);
 	h.spa = nm_cur_take(c, h.pln);
 	h.tha = nm_cur_take(c, h.hln);
@@ -191,11 +218,9 @@ static int dissect_arp(nm_packet *pk, nm_cursor *c, int parent)
 	if (c->err)
 		return NM_TRUNCATED;
 	h.mac = (h.hrd == 1 || h.hrd == 6) && h.hln == 6;
-	h.ipv4 = (h.pro == 0x0800 || h.pro == 0x0000) && h.pln == 4;
-	if (h.op == OP_RREQUEST || h.op == OP_RREPLY)
-		pk->protocol = "RARP";
+	h.ipv4 = (h.pro == 0x0800 || h.pro == 0x00cc) && h.pln == 4; /* 0xcc: AX.25's IP */
 	set_info(pk, &h);
-	add_tree(pk, &h, start);
+	add_addresses(pk, t, &h, start);
 	return NM_OK;
 }
 

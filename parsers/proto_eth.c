@@ -27,8 +27,12 @@ enum {
 	F_LEN,
 	F_PADDING,
 	F_TRAILER,
+	F_FCS,
+	F_FCS_STATUS,
 	F_COUNT
 };
+
+static const nm_vals fcs_status_vals[] = {{0, "Bad"}, {1, "Good"}, {2, "Unverified"}, {0, NULL}};
 
 static const nm_field fields[] = {
 	[F_DST] = {"eth.dst", "Destination", NM_FT_ETHER, NM_BASE_NONE, NULL, 0, "Destination Hardware Address"},
@@ -49,6 +53,8 @@ static const nm_field fields[] = {
 	[F_LEN] = {"eth.len", "Length", NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL},
 	[F_PADDING] = {"eth.padding", "Padding", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, "Ethernet Padding"},
 	[F_TRAILER] = {"eth.trailer", "Trailer", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, "Ethernet Trailer or Checksum"},
+	[F_FCS] = {"eth.fcs", "Frame check sequence", NM_FT_UINT32, NM_BASE_HEX, NULL, 0, "Ethernet checksum"},
+	[F_FCS_STATUS] = {"eth.fcs.status", "FCS Status", NM_FT_UINT8, NM_BASE_DEC, fcs_status_vals, 0, NULL},
 };
 
 
@@ -96,9 +102,11 @@ static bool all_zero(const uint8_t *b, uint32_t n)
  * the 60-byte Ethernet minimum, zero bytes from the payload's end up to
  * offset 60 are padding (non-zero ones mean it was not padding at all), and
  * everything after that is a trailer, shown under the layer that framed the
- * payload (eth.trailer, vlan.trailer, sll.trailer ...).
+ * payload (eth.trailer, vlan.trailer, sll.trailer ...).  Ethernet itself
+ * (`fcs`) also guesses, like Wireshark, that a frame of 64 bytes or more
+ * whose trailer has room for it ends with a 4-byte FCS (unverified).
  */
-void nm_eth_trailer(nm_packet *pk, nm_cursor *c, int tree, const nm_field *trailer)
+static void trailer(nm_packet *pk, nm_cursor *c, int tree, const nm_field *tf, bool fcs)
 {
 	uint32_t at = c->pos, n = nm_cur_left(c);
 	if (c->err || n == 0)
@@ -112,28 +120,40 @@ void nm_eth_trailer(nm_packet *pk, nm_cursor *c, int tree, const nm_field *trail
 	}
 	if (pad)
 		nm_add_bytes(pk, tree, &fields[F_PADDING], at, pad, b);
-	if (n > pad)
-		nm_add_bytes(pk, tree, trailer, at + pad, n - pad, b + pad);
+	uint32_t rest = n - pad, fcs_len = fcs && rest >= 4 ? 4 : 0;
+	if (rest > fcs_len)
+		nm_add_bytes(pk, tree, tf, at + pad, rest - fcs_len, b + pad);
+	if (fcs_len) {
+		const uint8_t *f = b + n - 4;
+		uint32_t v = (uint32_t)f[0] << 24 | (uint32_t)f[1] << 16 | (uint32_t)f[2] << 8 | f[3];
+		nm_add_uint(pk, tree, &fields[F_FCS], at + n - 4, 4, v);
+		nm_add_uint(pk, tree, &fields[F_FCS_STATUS], at + n - 4, 0, 2);
+	}
 }
 
-/* An IEEE 802.3 length: it bounds the LLC payload; the rest is trailer. */
-static int dissect_8023(nm_packet *pk, nm_cursor *c, uint16_t len, int tree, const nm_field *trailer)
+void nm_eth_trailer(nm_packet *pk, nm_cursor *c, int tree, const nm_field *tf)
 {
-	nm_cursor llc = nm_cur_sub(c, len);
-	int r = nm_call(&nm_proto_llc, pk, &llc, -1);
+	trailer(pk, c, tree, tf, false);
+}
+
+/* An IEEE 802.3 length bounds the LLC payload; a type hands off. */
+static int payload(nm_packet *pk, nm_cursor *c, uint16_t type, int tree, const nm_field *tf, bool fcs)
+{
+	int r;
+	if (type <= 1500) {
+		nm_cursor llc = nm_cur_sub(c, type);
+		r = nm_call(&nm_proto_llc, pk, &llc, -1);
+	} else {
+		r = nm_eth_handoff(pk, c, type);
+	}
 	if (r == NM_OK)
-		nm_eth_trailer(pk, c, tree, trailer);
+		trailer(pk, c, tree, tf, fcs);
 	return r;
 }
 
-int nm_eth_payload(nm_packet *pk, nm_cursor *c, uint16_t type, int tree, const nm_field *trailer)
+int nm_eth_payload(nm_packet *pk, nm_cursor *c, uint16_t type, int tree, const nm_field *tf)
 {
-	if (type <= 1500)
-		return dissect_8023(pk, c, type, tree, trailer);
-	int r = nm_eth_handoff(pk, c, type);
-	if (r == NM_OK)
-		nm_eth_trailer(pk, c, tree, trailer);
-	return r;
+	return payload(pk, c, type, tree, tf, false);
 }
 
 static int dissect_eth(nm_packet *pk, nm_cursor *c, int parent)
@@ -155,17 +175,15 @@ static int dissect_eth(nm_packet *pk, nm_cursor *c, int parent)
 	int t = nm_add_proto(pk, -1, &nm_proto_eth, start, 14);
 	add_mac(pk, t, F_DST, F_DST_LG, F_DST_IG, start, dst);
 	add_mac(pk, t, F_SRC, F_SRC_LG, F_SRC_IG, start + 6, src);
-	if (type >= 0x600) {
-		nm_add_uint(pk, t, &fields[F_TYPE], start + 12, 2, type);
-		return nm_eth_payload(pk, c, type, t, &fields[F_TRAILER]);
-	}
-	nm_add_uint(pk, t, &fields[F_LEN], start + 12, 2, type);
-	if (type > 1500) {
+	nm_add_uint(pk, t, &fields[type >= 0x600 ? F_TYPE : F_LEN], start + 12, 2, type);
+	if (type > 1500 && type < 0x600) {
 		/* Neither a length nor an ethertype (Wireshark: eth.invalid_lentype). */
 		nm_set_info(pk, "Invalid length/type: 0x%04x (%u)", type, type);
 		return NM_MALFORMED;
 	}
-	return nm_eth_payload(pk, c, type, t, &fields[F_TRAILER]);
+	/* The FCS guess needs the frame's length on the wire from here on. */
+	uint32_t end = c->end == pk->caplen && pk->wirelen > pk->caplen ? pk->wirelen : c->end;
+	return payload(pk, c, type, t, &fields[F_TRAILER], end - start >= 64);
 }
 
 static void init_eth(void)

@@ -28,6 +28,7 @@ enum {
 	F_U_CMD,
 	F_U_RESP,
 	F_FTYPE,
+	F_FTYPE_I,
 	F_TYPE,
 	F_OUI,
 	F_PID,
@@ -127,9 +128,10 @@ static const nm_field fields[] = {
 		       0x0c, NULL},
 	[F_U_CMD] = {"llc.control.u_modifier_cmd", "Command", NM_FT_UINT8, NM_BASE_HEX, u_cmd_vals, 0xec, NULL},
 	[F_U_RESP] = {"llc.control.u_modifier_resp", "Response", NM_FT_UINT8, NM_BASE_HEX, u_resp_vals, 0xec, NULL},
-	/* Wireshark registers this name twice (0x01 for I, 0x03 for S/U
-	 * frames); the S/U one, an 8-bit field, is what tshark prints. */
+	/* Wireshark registers this name twice, as we do: an 8-bit field for
+	 * S/U frames and a 16-bit one for I frames (so 0x03 vs 0x0000). */
 	[F_FTYPE] = {"llc.control.ftype", "Frame type", NM_FT_UINT8, NM_BASE_HEX, NULL, 0x03, NULL},
+	[F_FTYPE_I] = {"llc.control.ftype", "Frame type", NM_FT_UINT16, NM_BASE_HEX, NULL, 0x01, NULL},
 	[F_TYPE] = {"llc.type", "Type", NM_FT_UINT16, NM_BASE_HEX, NULL, 0, NULL},
 	/* BASE_OUI: tshark -T fields prints the number in decimal. */
 	[F_OUI] = {"llc.oui", "Organization Code", NM_FT_UINT24, NM_BASE_DEC, oui_vals, 0, NULL},
@@ -176,7 +178,10 @@ static uint32_t dissect_control(nm_packet *pk, nm_cursor *c, int t, bool respons
 		nm_set_info(pk, "I, N(R)=%u, N(S)=%u", ctl >> 9, (ctl >> 1) & 0x7f);
 		nm_add_uint(pk, n, &fields[F_N_S], off, 2, ctl);
 	}
-	nm_add_uint(pk, n, &fields[F_FTYPE], off, 1, b0 & 1 ? (uint8_t)(b0 & 3) : 0);
+	if (b0 & 1)
+		nm_add_uint(pk, n, &fields[F_FTYPE], off, 1, b0);
+	else
+		nm_add_uint(pk, n, &fields[F_FTYPE_I], off, 2, ctl);
 	return 2;
 }
 
