@@ -13,9 +13,9 @@
 
 typedef struct nm_scan {
 	int64_t capture_id; /* 0: every capture */
-	/* SQL boolean (from nm_filter_sql) over the aliases f (frames),
-	 * ps (the frame.protocols string) and c (captures: id, linktype and
-	 * first_ns, the time of frame 1); NULL: every frame */
+	/* SQL boolean (from nm_filter_sql) over the aliases f (frames) and
+	 * c (captures: id, linktype and first_ns, the time of frame 1); it may
+	 * query other tables (strings) itself.  NULL: every frame */
 	const char *where;
 	/* keyset position, exclusive: frames after it (before it when desc);
 	 * desc with after_capture 0 starts from the newest frame */

@@ -104,7 +104,7 @@ static sqlite3_stmt *prepare(sq_store *s, const nm_scan *q)
 		" SELECT f.capture_id, f.number, f.ts_ns, f.len, f.caplen, f.iface, f.flags, f.src, f.dst,"
 		" p.text, f.info, c.linktype, c.first_ns"
 		" FROM frames f LEFT JOIN strings p ON p.id = f.protocol"
-		" LEFT JOIN strings ps ON ps.id = f.protocols LEFT JOIN c ON c.id = f.capture_id"
+		" LEFT JOIN c ON c.id = f.capture_id"
 		" WHERE %s (f.capture_id, f.number) %s (?1, ?2) AND (%s)"
 		" ORDER BY f.capture_id %s, f.number %s",
 		q->capture_id ? "f.capture_id = ?3 AND" : "", q->desc ? "<" : ">", q->where ? q->where : "1",

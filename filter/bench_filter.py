@@ -2,12 +2,14 @@
 """Display-filter speed on a big database (not a timed test).
 
   bench_filter.py make SRC.pcap OUT.pcap N   # N frames: SRC's frames repeated, times increasing
-  bench_filter.py run PORT                   # time the issue's queries against a running netmond
+  bench_filter.py run PORT [PID]             # time the issue's queries against a running netmond
+                                             # (with PID: also its CPU seconds, for loaded machines)
 
 Reports: first page (100 rows) of an address and a port filter (p50/p95 of
 20 runs), a deep-field count, and field extraction rate.
 """
 import json
+import os
 import struct
 import sys
 import time
@@ -42,9 +44,21 @@ def get(port, path, raw=False, **q):
     return body if raw else json.loads(body)
 
 
+PID = None
+
+
+def cpu():
+    if not PID:
+        return 0.0
+    with open("/proc/%d/stat" % PID) as f:
+        v = f.read().rsplit(")", 1)[1].split()
+    return (int(v[11]) + int(v[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def timed(fn):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), cpu()
     r = fn()
+    timed.cpu = cpu() - c0
     return time.perf_counter() - t0, r
 
 
@@ -58,18 +72,21 @@ def run(port):
     print("frames in the database: %d" % total)
     for flt in ("ip.addr == 10.2.1.2", "ip.addr == 10.9.9.9", "tcp.port == 22", "udp.port == 53", "dns"):
         ts = [timed(lambda: get(port, "frames", filter=flt, limit=100))[0] for _ in range(20)]
-        print("first page %-24s p50 %6.1f ms  p95 %6.1f ms" % (flt, pct(ts, 50) * 1e3, pct(ts, 95) * 1e3))
+        print("first page %-24s p50 %7.1f ms  p95 %7.1f ms" % (flt, pct(ts, 50) * 1e3, pct(ts, 95) * 1e3))
     for flt in ('dns.qry.name contains "a"', "frame.len > 1000", "tcp.port == 22"):
         t, r = timed(lambda: get(port, "frames/count", filter=flt, budget_ms=600000))
-        print("count %-30s %8d in %6.2f s (%s)" % (flt, r["count"], t, "pushed down" if r["pushed_down"] else "re-dissected"))
+        print("count %-30s %8d in %6.2f s, server CPU %5.2f s (%s)"
+              % (flt, r["count"], t, timed.cpu, "pushed down" if r["pushed_down"] else "re-dissected"))
     t, body = timed(lambda: get(port, "frames/fields", raw=True, fields="frame.number,ip.src,ip.dst,tcp.port,dns.qry.name",
                                 format="csv", budget_ms=600000))
     rows = body.count(b"\n") - 1
-    print("fields: %d rows in %.2f s = %.0f frames/s" % (rows, t, rows / t))
+    print("fields: %d rows in %.2f s = %.0f frames/s (server CPU %.2f s = %.0f frames/CPU-s)"
+          % (rows, t, rows / t, timed.cpu, rows / max(timed.cpu, 1e-9)))
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     else:
+        PID = int(sys.argv[3]) if len(sys.argv) > 3 else None
         run(int(sys.argv[2]))

@@ -37,8 +37,8 @@ bool nm_filter_match(const nm_filter *f, const nm_tree *t, const uint8_t *data, 
 
 /*
  * Push-down.  Returns a malloc'd SQL boolean expression over the stored
- * summary columns (aliases: f = frames, ps = the frame.protocols string,
- * c = captures, f1 = frame 1; see nm_store_scan in db/scan.h) that every matching frame
+ * summary columns (aliases: f = frames, c = captures; the strings table
+ * by subquery; see nm_store_scan in db/scan.h) that every matching frame
  * satisfies, or "1" when nothing can be pushed.  *exact is set when the SQL
  * is the whole filter, i.e. frames need not be re-dissected.
  */

@@ -50,6 +50,11 @@ static void put(sbuf *b, const char *fmt, ...)
 
 enum { SQL_NONE, SQL_SUPERSET, SQL_EXACT };
 
+/* Conditions on the protocol path are worked out once per distinct path
+ * (the interned strings) instead of once per frame: SQLite evaluates the
+ * uncorrelated subquery once.  A frame without a path has id 0, no row. */
+#define PATH_IN "coalesce(f.protocols, 0) IN (SELECT id FROM strings WHERE "
+
 /* The column behind a frame field, or NULL; *ns: the value is in ns. */
 static const char *column(const opd *o, bool *ns)
 {
@@ -135,15 +140,16 @@ static bool protocols_cmp(sbuf *b, const expr *e)
 	if (e->r->kind != O_LIT || !text_ok(v))
 		return false;
 	if (e->op == T_CONTAINS) {
-		put(b, "instr(coalesce(ps.text, ''), ");
+		put(b, PATH_IN "instr(text, ");
 		quoted(b, v->p, v->n);
-		put(b, ") > 0");
+		put(b, ") > 0)");
 		return true;
 	}
 	if (e->op != T_EQ && e->op != T_NE && e->op != T_ALL_EQ && e->op != T_ANY_NE)
 		return false;
-	put(b, "ps.text %s ", sql_op(e->op));
+	put(b, PATH_IN "text %s ", sql_op(e->op));
 	quoted(b, v->p, v->n);
+	put(b, ")");
 	return true;
 }
 
@@ -170,16 +176,12 @@ static int addr_sql(sbuf *b, const expr *e)
 	bool dst = !strcmp(suffix, "dst") || !strcmp(suffix, "addr");
 	if (!src && !dst)
 		return SQL_NONE;
-	/* P: ":eth:ethertype:ip:udp:" -- one IP layer: ":ip:" once, no ":ipv6:" */
-#define P "(':' || coalesce(ps.text, '') || ':')"
-	put(b, "instr(" P ", ':%s:') > 0 AND (instr(substr(" P ", instr(" P ", ':%s:') + 1), ':%s:') > 0"
-	       " OR instr(" P ", ':%s:') > 0",
-	    fam, fam, fam, v4 ? "ipv6" : "ip");
+	put(b, "f.src = '%s' OR f.dst = '%s'", src ? text : "", dst ? text : "");
+	/* P: ":eth:ethertype:ip:udp:"; one IP layer: ":ip:" once, no ":ipv6:" */
+#define P "(':' || text || ':')"
+	put(b, " OR " PATH_IN "instr(substr(" P ", instr(" P ", ':%s:') + 1), ':%s:') > 0 OR instr(" P ", ':%s:') > 0",
+	    fam, fam, v4 ? "ipv6" : "ip");
 #undef P
-	if (src)
-		put(b, " OR f.src = '%s'", text);
-	if (dst)
-		put(b, " OR f.dst = '%s'", text);
 	put(b, ")");
 	return SQL_SUPERSET;
 }
@@ -212,7 +214,7 @@ static int implied_proto(sbuf *b, const opd *o)
 	const nm_protocol *p = f ? nm_field_protocol(f) : NULL;
 	if (!p || !strcmp(p->name, "frame"))
 		return SQL_NONE;
-	put(b, "instr(':' || coalesce(ps.text, '') || ':', ':%s:') > 0", p->name);
+	put(b, PATH_IN "instr(':' || text || ':', ':%s:') > 0)", p->name);
 	return SQL_SUPERSET;
 }
 
@@ -270,7 +272,7 @@ static bool test_sql(sbuf *b, const expr *e)
 		return true;
 	}
 	if (o->kind == O_PROTO) {
-		put(b, "instr(':' || coalesce(ps.text, '') || ':', ':%s:') > 0", o->proto->name);
+		put(b, PATH_IN "instr(':' || text || ':', ':%s:') > 0)", o->proto->name);
 		return true;
 	}
 	if (o->kind == O_FIELD && (column(o, &ns) || is_protocols(o))) {
