@@ -46,6 +46,7 @@ static const nm_vals sap_vals[] = {
 	{0x08, "SNA"},
 	{0x0c, "SNA"},
 	{0x0e, "PROWAY (IEC955) Network Management and Initialization"},
+	{0x10, "NetWare (unofficial?)"},
 	{0x18, "Texas Instruments"},
 	{0x42, "Spanning Tree BPDU"},
 	{0x4e, "EIA RS-511 Manufacturing Message Service"},
