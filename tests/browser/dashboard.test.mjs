@@ -378,6 +378,32 @@ async function checkFilterBar(page, base, capture) {
 
 // "Apply as Filter" on a tree field: field == value, the API's count.
 async function checkApplyAsFilter(page, base, capture) {
+	// A frame with a string field: Prepare as Filter quotes its value.
+	const hit = await fetch(`${base}/api/v1/frames/find?capture=${capture}&filter=${enc('dns.qry.name contains "." && ip.src')}&from=0`).then((r) => r.json());
+	if (hit.frame) {
+		await page.fill('#goto-input', String(hit.frame.number));
+		await page.press('#goto-input', 'Enter');
+		await waitFor(page, (n) => document.getElementById('detail-title').textContent.includes(`Frame ${n.toLocaleString('en-US')} `), hit.frame.number);
+		await page.waitForSelector('#tree li[data-field="dns.qry.name"]', { timeout: 5000 }).catch(() => null);
+		const li = await page.$('#tree li[data-field="dns.qry.name"]');
+		if (check(li !== null, `frame ${hit.frame.number} shows dns.qry.name`)) {
+			const v = await li.evaluate((e) => {
+				for (let p = e.parentElement.closest('li.branch'); p; p = p.parentElement.closest('li.branch')) {
+					if (p.getAttribute('aria-expanded') !== 'true')
+						p.querySelector(':scope > .row > .twisty').click();
+				}
+				return e.dataset.value;
+			});
+			await page.click('#tree li[data-field="dns.qry.name"] > .row', { button: 'right' });
+			await page.click('#tree-menu button[data-act="prepare"]');
+			const want = `dns.qry.name == "${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+			await waitFor(page, (w) => document.getElementById('filter-input').value === w, want);
+			check(await page.inputValue('#filter-input') === want, `Prepare as Filter quotes a string: ${want}`, await page.inputValue('#filter-input'));
+			const chk = await getJSON(base, `filter/check?filter=${enc(want)}`);
+			check(chk.valid, 'and the API accepts it');
+			await waitFor(page, () => document.querySelector('.fb-field').dataset.state === 'valid');
+		}
+	}
 	await page.waitForSelector('#tree li[data-field="ip.src"]', { timeout: 5000 }).catch(() => null);
 	const li = await page.$('#tree li[data-field="ip.src"] > .row');
 	if (!check(li !== null, 'the found frame has ip.src in its tree'))
@@ -388,8 +414,9 @@ async function checkApplyAsFilter(page, base, capture) {
 	await page.hover('#tree li[data-field="ip.src"] > .row');
 	await page.click('#tree li[data-field="ip.src"] > .row .fbtn');
 	await page.click('#tree-menu button[data-act="prepare"]');
+	await waitFor(page, (w) => document.getElementById('filter-input').value === w, `ip.src == ${value}`);
 	check(await page.inputValue('#filter-input') === `ip.src == ${value}` && await hashParam(page, 'filter') === before,
-		'Prepare as Filter (the row button) fills the bar without applying', await page.inputValue('#filter-input'));
+		'Prepare as Filter (the row button) fills the bar without applying', `${await page.inputValue('#filter-input')}; filter ${before} -> ${await hashParam(page, 'filter')}`);
 	await li.click({ button: 'right' });
 	await page.waitForSelector('#tree-menu:not([hidden])');
 	await shot(page, 'frames-menu-1280x800');
