@@ -169,7 +169,7 @@ static int run(sq_store *s, sqlite3_stmt *st, const nm_scan *q, nm_scan_cb cb, v
 	if (res)
 		return res;
 	if (rc == SQLITE_INTERRUPT) {
-		nm_store_fail(&s->base, "the filter ran out of its time budget after %d matching frames", n);
+		nm_store_fail(&s->base, "the filter ran out of its time budget after %d frames", n);
 		return NM_SCAN_TIMEOUT;
 	}
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : sq_fail_db(s, "scanning frames");

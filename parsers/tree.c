@@ -133,9 +133,18 @@ static void render_uint(char *out, size_t n, const nm_field *f, uint64_t v)
 {
 	switch (f->base) {
 	case NM_BASE_HEX:
-	case NM_BASE_HEX_DEC:
-		snprintf(out, n, "0x%0*" PRIx64, (int)type_bytes(f->type) * 2, v);
+	case NM_BASE_HEX_DEC: {
+		unsigned digits = type_bytes(f->type) * 2;
+		if (digits + 3 > n || (digits < 16 && v >> (4 * digits))) {
+			snprintf(out, n, "0x%0*" PRIx64, (int)digits, v);
+			break;
+		}
+		out[0] = '0', out[1] = 'x';
+		for (unsigned i = 0; i < digits; i++)
+			out[2 + i] = "0123456789abcdef"[(v >> (4 * (digits - 1 - i))) & 15];
+		out[2 + digits] = '\0';
 		break;
+	}
 	case NM_BASE_OCT:
 		snprintf(out, n, "0%" PRIo64, v);
 		break;
@@ -190,7 +199,21 @@ void nm_fmt_ether(char *out, size_t n, const uint8_t *m)
 
 void nm_fmt_ipv4(char *out, size_t n, const uint8_t *a)
 {
-	snprintf(out, n, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+	char tmp[16], *p = tmp; /* by hand: snprintf was a hot spot in filtering */
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = i < 3 ? '.' : '\0';
+	}
+	size_t len = (size_t)(p - tmp);
+	if (n) {
+		memcpy(out, tmp, len < n ? len : n);
+		out[n - 1 < len - 1 ? n - 1 : len - 1] = '\0';
+	}
 }
 
 /* RFC 5952 text (lower case, longest zero run as "::"), as Wireshark shows it. */
@@ -271,7 +294,21 @@ int nm_add_time(nm_packet *pk, int parent, const nm_field *f, uint32_t off, uint
 	char value[40];
 	const char *sign = ns < 0 ? "-" : "";
 	uint64_t a = ns < 0 ? (uint64_t)(-(ns + 1)) + 1 : (uint64_t)ns;
-	snprintf(value, sizeof value, "%s%" PRIu64 ".%09" PRIu64, sign, a / 1000000000u, a % 1000000000u);
+	/* "[-]SECONDS.NNNNNNNNN", by hand (snprintf was a hot spot) */
+	char digits[24], *p = value;
+	size_t k = 0;
+	uint64_t secs = a / 1000000000u, frac = a % 1000000000u;
+	do
+		digits[k++] = (char)('0' + secs % 10);
+	while ((secs /= 10) && k < sizeof digits);
+	if (*sign)
+		*p++ = '-';
+	while (k)
+		*p++ = digits[--k];
+	*p++ = '.';
+	for (int i = 8; i >= 0; i--, frac /= 10)
+		p[i] = (char)('0' + frac % 10);
+	p[9] = '\0';
 	return add_field(pk, parent, f, off, len, value, NULL);
 }
 

@@ -78,11 +78,14 @@ static bool field_text(stream *st, int i, char *out, size_t n)
 		const nm_node *nd = &t->nodes[k];
 		if (nd->field != st->fields[i] || !nd->value || nd->proto)
 			continue;
-		int w = snprintf(out + used, n - used, "%s%s", any ? "," : "", nd->value);
+		size_t w = strlen(nd->value) + any;
+		if (w >= n - used)
+			break; /* longer than the buffer: keep what fits */
+		if (any)
+			out[used] = ',';
+		memcpy(out + used + any, nd->value, w - any + 1);
 		any = true;
-		if (w < 0 || (size_t)w >= n - used)
-			break;
-		used += (size_t)w;
+		used += w;
 	}
 	return any;
 }
