@@ -357,7 +357,7 @@ function onState() {
 /* ---- wiring ---- */
 
 function onKey(e) {
-	if (state.view !== 'frames' || e.altKey || e.ctrlKey || e.metaKey || e.target.closest('select, input, textarea, .tree'))
+	if (state.view !== 'frames' || e.altKey || e.ctrlKey || e.metaKey || e.target.closest('select, input, textarea'))
 		return;
 	if (frameList.move(e.key))
 		e.preventDefault();
