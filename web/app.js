@@ -57,9 +57,15 @@ function hashOf(s) {
 	return `#${p.toString().replace(/\+/g, '%20')}`;
 }
 
-function writeHash() {
+// A new view or filter is a history entry (Back returns to it); a new
+// selection only replaces the current one.
+function writeHash(push) {
 	const hash = hashOf(state);
-	if (hash !== location.hash)
+	if (hash === location.hash)
+		return;
+	if (push)
+		history.pushState(null, '', hash);
+	else
 		history.replaceState(null, '', hash);
 }
 
@@ -104,7 +110,7 @@ function showView(view) {
 	for (const a of document.querySelectorAll('#tabs a'))
 		a.classList.toggle('active', a.dataset.view === view);
 	document.body.dataset.view = view;
-	writeHash();
+	writeHash(readHash().view !== view);
 	loadView().catch((e) => showError('view', e));
 }
 
@@ -206,8 +212,8 @@ async function openList(force) {
 function applyFilter(text) {
 	state.filter = text;
 	state.frame = null;
+	writeHash(true);
 	selectFrame(null);
-	writeHash();
 	openList().catch((e) => showError('filter', e));
 	clearError('filter');
 }

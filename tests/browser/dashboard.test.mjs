@@ -227,6 +227,15 @@ async function checkOverview(page, base, capture) {
 	await waitFor(page, () => /live|connected/.test(document.getElementById('live-info').textContent));
 	await page.waitForTimeout(2200); // two SSE ticks draw the charts
 	await shot(page, 'overview-1280x800');
+	// A top talker opens the frames filtered to it; Back returns here.
+	const s0 = top.stations[0];
+	const f = `${s0.kind === 'eth' ? 'eth.addr' : s0.kind === 'ipv6' ? 'ipv6.addr' : 'ip.addr'} == ${s0.address}`;
+	await page.click('#talker-list li:first-child');
+	const count = (await getJSON(base, `frames/count?capture=${capture}&filter=${enc(f)}`)).count;
+	check(await waitFor(page, (n) => document.getElementById('page-info').dataset.total === String(n), count) &&
+		await hashParam(page, 'filter') === f, `clicking the top talker shows its ${count} frames (${f})`);
+	await page.goBack();
+	check(await waitFor(page, () => document.body.dataset.view === 'overview'), 'Back returns to the overview');
 }
 
 async function checkList(page, base, capture, total) {
