@@ -547,6 +547,21 @@ async function checkLive(page, base) {
 	const rate = await page.textContent('#rate-fps');
 	check(/[1-9]/.test(rate), `frames/s chart shows a rate (${rate})`);
 	await shot(page, 'overview-live-1280x800');
+	// The frame list of the live capture grows while it runs.
+	const id = Number(await page.$eval('#live-caps li[data-state="running"]', (e) => e.dataset.id));
+	await page.selectOption('#capture-select', String(id));
+	await page.click('#tabs a[data-view="frames"]');
+	await page.click('#filter-clear'); // the list had a conversation's filter
+	await listSettled(page);
+	const n0 = Number(await page.$eval('#page-info', (e) => e.dataset.total));
+	const t = Date.now() + 5000;
+	while (Date.now() < t) {
+		await getJSON(base, 'status');
+		await sleep(50);
+	}
+	const grew = await waitFor(page, (n) => Number(document.getElementById('page-info').dataset.total) > n, n0);
+	check(grew, `the live capture's frame list grows (${n0} -> ${await page.$eval('#page-info', (e) => e.dataset.total)})`);
+	await page.click('#tabs a[data-view="overview"]');
 	await page.click('#live-caps button[data-act="pause"]');
 	check(await waitFor(page, () => document.querySelector('#live-caps li[data-state="paused"]')), 'Pause shows the paused state');
 	await page.click('#live-caps button[data-act="stop"]');
