@@ -330,12 +330,6 @@ export class FrameList {
 			this.onSelect(f.number);
 	}
 
-	// Mark frame `number` at row i without notifying (a redraw, a link).
-	mark(i, number) {
-		this.selected = i == null ? null : { index: i, number };
-		this.render();
-	}
-
 	// Keyboard: step rows (+1/-1), a page, or the ends.
 	move(key) {
 		if (!this.total)
