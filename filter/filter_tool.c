@@ -42,6 +42,9 @@ int main(int argc, char **argv)
 	nm_filter *f = nm_filter_compile(argv[2], &err);
 	if (!p || !f) {
 		fprintf(stderr, "%s\n", p ? err.msg : errbuf);
+		if (p)
+			pcap_close(p);
+		nm_filter_free(f);
 		return 1;
 	}
 	nm_tree *t = nm_tree_new(4096, 1 << 20);
