@@ -53,7 +53,7 @@ static bool grow(stream *st, size_t more)
 
 static void put(stream *st, const void *p, size_t n)
 {
-	if (grow(st, n)) {
+	if (n && grow(st, n)) {
 		memcpy(st->buf + st->len, p, n);
 		st->len += n;
 	}
