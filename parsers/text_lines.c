@@ -86,29 +86,35 @@ static const char *escape_of(uint8_t ch)
 	}
 }
 
-static void render(char *out, size_t size, const uint8_t *b, uint32_t n, bool utf8, bool info)
+/* Render the character at b[0] (n bytes available) into out; returns the
+ * bytes consumed, or 0 when out is full. */
+static uint32_t render_one(char *out, size_t size, size_t *used, const uint8_t *b, uint32_t n, bool utf8, bool info)
 {
 	static const char repl[] = "\xef\xbf\xbd";
+	const char *e = escape_of(b[0]);
+	if (e)
+		return put(out, size, used, e, 2) ? 1 : 0;
+	if (b[0] >= 0x80) {
+		uint32_t k = utf8 ? utf8_len(b, n) : 0;
+		if (k)
+			return put(out, size, used, (const char *)b, k) ? k : 0;
+		return put(out, size, used, repl, 3) ? 1 : 0;
+	}
+	if (info && (b[0] < 0x20 || b[0] == 0x7f)) {
+		char oct[4] = {'\\', (char)('0' + (b[0] >> 6)), (char)('0' + ((b[0] >> 3) & 7)), (char)('0' + (b[0] & 7))};
+		return put(out, size, used, oct, 4) ? 1 : 0;
+	}
+	return put(out, size, used, (const char *)b, 1) ? 1 : 0;
+}
+
+static void render(char *out, size_t size, const uint8_t *b, uint32_t n, bool utf8, bool info)
+{
 	size_t used = 0;
 	if (!size)
 		return;
 	for (uint32_t i = 0; i < n && b[i];) {
-		const char *e = escape_of(b[i]);
-		uint32_t k = b[i] >= 0x80 && utf8 ? utf8_len(b + i, n - i) : 0;
-		char oct[5];
-		bool ok;
-		if (e)
-			ok = put(out, size, &used, e, 2), k = 1;
-		else if (k)
-			ok = put(out, size, &used, (const char *)b + i, k);
-		else if (b[i] >= 0x80)
-			ok = put(out, size, &used, repl, 3), k = 1;
-		else if (info && (b[i] < 0x20 || b[i] == 0x7f))
-			oct[0] = '\\', oct[1] = (char)('0' + (b[i] >> 6)), oct[2] = (char)('0' + ((b[i] >> 3) & 7)),
-			oct[3] = (char)('0' + (b[i] & 7)), ok = put(out, size, &used, oct, 4), k = 1;
-		else
-			ok = put(out, size, &used, (const char *)b + i, 1), k = 1;
-		if (!ok)
+		uint32_t k = render_one(out, size, &used, b + i, n - i, utf8, info);
+		if (!k)
 			break;
 		i += k;
 	}
