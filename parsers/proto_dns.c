@@ -282,6 +282,9 @@ typedef struct dns_name {
 	uint16_t labels;
 } dns_name;
 
+/* Pointers one name may follow before it is taken for a loop. */
+#define NAME_MAX_JUMPS 128
+
 static void name_append(dns_name *n, const uint8_t *label, uint32_t len)
 {
 	uint32_t need = n->rawlen + (n->rawlen ? 1 : 0) + len;
@@ -354,13 +357,26 @@ static void name_finish(dns_name *n)
 		n->labels += *p == '.';
 }
 
-/* Follow one compression pointer; false when it points outside the message. */
-static bool name_jump(const dns_msg *m, nm_cursor *c, uint8_t hi)
+/*
+ * Follow one compression pointer; false when it points outside the message.
+ * A pointer to a place already visited is a loop (the walk from there would
+ * repeat forever), which is found at once instead of after reading the
+ * whole message again and again: that made a 10,000-question message with
+ * looping names cost seconds.
+ */
+static bool name_jump(const dns_msg *m, nm_cursor *c, uint8_t hi, uint32_t *seen, unsigned *njumps, bool *loop)
 {
 	uint8_t lo = nm_cur_u8(c);
 	uint32_t to = m->start + ((uint32_t)(hi & 0x3f) << 8 | lo);
 	if (c->err || to >= m->end)
 		return false;
+	for (unsigned i = 0; i < *njumps; i++)
+		if (seen[i] == to)
+			*loop = true;
+	if (*njumps == NAME_MAX_JUMPS)
+		*loop = true; /* a valid name (<= 255 bytes) needs far fewer */
+	else
+		seen[(*njumps)++] = to;
 	c->pos = to;
 	return true;
 }
@@ -368,14 +384,15 @@ static bool name_jump(const dns_msg *m, nm_cursor *c, uint8_t hi)
 /*
  * Decode the name at `at`.  Returns NM_OK, NM_TRUNCATED (a label or pointer
  * runs past the message) or NM_MALFORMED (label types 0x40/0x80).  The work
- * is bounded: every pointer followed adds two to `seen`, and a chain stops
- * once `seen` reaches the message size.
+ * is bounded: labels are read once per pointer target, and a target seen
+ * twice ends the name as a loop.
  */
 static int read_name(const dns_msg *m, uint32_t at, dns_name *n)
 {
 	nm_cursor c = nm_cursor_make(m->pk->data, at, m->end);
-	uint32_t seen = 0, size = m->end - m->start;
-	bool jumped = false;
+	uint32_t targets[NAME_MAX_JUMPS];
+	unsigned njumps = 0;
+	bool jumped = false, loop = false;
 	n->rawlen = 0, n->status = NAME_OK;
 	for (;;) {
 		uint8_t len = nm_cur_u8(&c);
@@ -390,19 +407,22 @@ static int read_name(const dns_msg *m, uint32_t at, dns_name *n)
 			if (!label)
 				return NM_TRUNCATED;
 			name_append(n, label, len);
-			seen += 1u + len;
+			/* Too long already, and its wire length is known: the rest
+			 * cannot change what is shown, and reading a long chain again
+			 * for every name that points into it is quadratic. */
+			if (n->status == NAME_LONG && jumped)
+				break;
 			continue;
 		}
-		seen += 2;
 		if (!jumped)
 			n->wirelen = c.pos + 1 - at;
 		jumped = true;
-		if (seen >= size) {
+		if (!name_jump(m, &c, len, targets, &njumps, &loop))
+			return NM_TRUNCATED;
+		if (loop) {
 			n->status = NAME_LOOP;
 			break;
 		}
-		if (!name_jump(m, &c, len))
-			return NM_TRUNCATED;
 	}
 	if (!jumped)
 		n->wirelen = c.pos - at;
