@@ -273,18 +273,31 @@ void nm_append_info(nm_packet *pk, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* strlcpy: these run for every frame, where snprintf("%s") showed up in
+ * profiles of the ingest path. */
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 void nm_set_src_dst(nm_packet *pk, const char *src, const char *dst)
 {
 	if (no_summary(pk))
 		return;
-	snprintf(pk->src, sizeof pk->src, "%s", src);
-	snprintf(pk->dst, sizeof pk->dst, "%s", dst);
+	copy_str(pk->src, sizeof pk->src, src);
+	copy_str(pk->dst, sizeof pk->dst, dst);
 }
 
 void nm_path_push(nm_packet *pk, const char *name)
 {
 	size_t n = strlen(pk->protocols);
-	snprintf(pk->protocols + n, sizeof pk->protocols - n, "%s%s", n ? ":" : "", name);
+	if (n && n + 1 < sizeof pk->protocols)
+		pk->protocols[n++] = ':';
+	copy_str(pk->protocols + n, sizeof pk->protocols - n, name);
 }
 
 /* ---- calling dissectors ---- */

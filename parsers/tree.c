@@ -194,7 +194,18 @@ int nm_add_bool(nm_packet *pk, int parent, const nm_field *f, uint32_t off, uint
 
 void nm_fmt_ether(char *out, size_t n, const uint8_t *m)
 {
-	snprintf(out, n, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	static const char hex[] = "0123456789abcdef";
+	char tmp[18]; /* by hand: every Ethernet frame formats two of these */
+	for (int i = 0; i < 6; i++) {
+		tmp[3 * i] = hex[m[i] >> 4];
+		tmp[3 * i + 1] = hex[m[i] & 15];
+		tmp[3 * i + 2] = i < 5 ? ':' : '\0';
+	}
+	if (n) {
+		size_t k = n < sizeof tmp ? n - 1 : sizeof tmp - 1;
+		memcpy(out, tmp, k);
+		out[k] = '\0';
+	}
 }
 
 void nm_fmt_ipv4(char *out, size_t n, const uint8_t *a)
