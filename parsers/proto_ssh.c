@@ -7,7 +7,9 @@
  * without it, a packet counts as clear text when its length fields are
  * consistent, its padding is at least 4 bytes and its message code is a
  * transport or key-exchange one.  Anything else is shown as an encrypted
- * packet.
+ * packet.  Codes 30 and 31 mean different messages in the ECDH and the
+ * group-exchange methods; which one applies is negotiated earlier, so the
+ * ECDH names (today's common case) are shown.
  */
 #include <stdio.h>
 
@@ -29,7 +31,8 @@ static const nm_vals msg_codes[] = {
 	{1, "Disconnect"}, {2, "Ignore"}, {3, "Unimplemented"}, {4, "Debug"}, {5, "Service Request"},
 	{6, "Service Accept"}, {7, "Extension Information"}, {20, "Key Exchange Init"}, {21, "New Keys"},
 	{30, "Elliptic Curve Diffie-Hellman Key Exchange Init"},
-	{31, "Elliptic Curve Diffie-Hellman Key Exchange Reply"}, {0, NULL},
+	{31, "Elliptic Curve Diffie-Hellman Key Exchange Reply"}, {32, "Diffie-Hellman Group Exchange Init"},
+	{33, "Diffie-Hellman Group Exchange Reply"}, {34, "Diffie-Hellman Group Exchange Request"}, {0, NULL},
 };
 
 static const nm_field fields[] = {
