@@ -7,7 +7,8 @@
 # 2. autoreconf -fi
 # 3. build/test: configure --enable-werror, make, make check
 #    (unit tests + integration tests against ../shared/captures/tcpdump-tests)
-# 4. build/san:  configure --enable-sanitizers, make, make check under
+# 4. make distcheck (the tarball builds and passes its own make check)
+# 5. build/san:  configure --enable-sanitizers, make, make check under
 #    ASan/UBSan (unit tests, robustness, counts, API; the tshark field
 #    comparison runs only in step 3)
 #
@@ -74,6 +75,14 @@ build_and_check() {
 }
 
 build_and_check test --enable-werror
+
+# The release tarball builds and passes its own `make check` (the corpus
+# tests skip there: ../shared is not beside the unpacked tree).
+echo "==== distcheck"
+if ! make -C "$top/build/test" -j"$jobs" distcheck >"$top/build/test/distcheck.log" 2>&1; then
+	steps_failed+=("distcheck")
+	tail -n 60 "$top/build/test/distcheck.log"
+fi
 
 # The corpus figures, also when they pass: counts, and the field agreement
 # rows that are not plain "ok" (the whole table is in the log).
