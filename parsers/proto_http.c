@@ -340,11 +340,15 @@ static int dissect_http(nm_packet *pk, nm_cursor *c, int parent)
 }
 
 /* Heuristic for other ports: a request line with a known method or a status
- * line, complete in this segment's first line. */
+ * line, complete in the first 1 KiB of the segment. */
 static bool http_heur(const nm_packet *pk, const nm_cursor *c)
 {
 	(void)pk;
-	nm_cursor lc = *c;
+	bool ok;
+	uint8_t first = nm_cur_peek(c, 0, &ok);
+	if (!ok || first < 'A' || first > 'Z')
+		return false; /* cheap reject: this runs on every unclaimed segment */
+	nm_cursor lc = nm_cursor_make(c->data, c->pos, c->pos + (nm_cur_left(c) < 1024 ? nm_cur_left(c) : 1024));
 	nm_line ln;
 	if (!nm_line_next(&lc, &ln) || !ln.eol)
 		return false;

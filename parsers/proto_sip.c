@@ -360,7 +360,11 @@ static int dissect_sip(nm_packet *pk, nm_cursor *c, int parent)
 static bool sip_heur(const nm_packet *pk, const nm_cursor *c)
 {
 	(void)pk;
-	nm_cursor lc = *c;
+	bool ok;
+	uint8_t first = nm_cur_peek(c, 0, &ok);
+	if (!ok || first < 'A' || first > 'Z')
+		return false; /* cheap reject: this runs on every unclaimed datagram */
+	nm_cursor lc = nm_cursor_make(c->data, c->pos, c->pos + (nm_cur_left(c) < 1024 ? nm_cur_left(c) : 1024));
 	nm_line ln;
 	if (!nm_line_next(&lc, &ln) || !ln.eol)
 		return false;
