@@ -122,7 +122,10 @@ const char *const sq_sql[SQ_NSTMT] = {
 			  "ORDER BY f.capture_id DESC, f.number DESC LIMIT ?1",
 	[SQ_LATEST_ONE] = "SELECT " FRAME_COLS FRAME_FROM
 			  "WHERE f.capture_id = ?2 ORDER BY f.number DESC LIMIT ?1",
-	[SQ_FRAME_GET] = "SELECT " FRAME_COLS ", c.linktype, c.first_ns" FRAME_FROM
+	/* frame.time_relative counts from frame 1 (Wireshark), which need not be
+	 * the capture's earliest time (captures.first_ns) */
+	[SQ_FRAME_GET] = "SELECT " FRAME_COLS ", c.linktype, coalesce((SELECT ts_ns FROM frames"
+			 " WHERE capture_id = ?1 AND number = 1), c.first_ns)" FRAME_FROM
 			 "LEFT JOIN captures c ON c.id = f.capture_id"
 			 " WHERE f.capture_id = ?1 AND f.number = ?2",
 	[SQ_CHUNK_FIND] = "SELECT file_offset, first_number, count, offsets FROM frame_data"

@@ -301,6 +301,10 @@ int nm_add_time(nm_packet *pk, int parent, const nm_field *f, uint32_t off, uint
 int nm_add_text(nm_packet *pk, int parent, uint32_t off, uint32_t len, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+/* A field of type NM_FT_NONE (no value, like Wireshark's): a labelled subtree. */
+int nm_add_none(nm_packet *pk, int parent, const nm_field *f, uint32_t off, uint32_t len, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
 /* Mark a node hidden (e.g. the ip.addr copies of ip.src and ip.dst). */
 void nm_hide(nm_packet *pk, int node);
 

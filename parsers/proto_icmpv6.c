@@ -162,7 +162,7 @@ static bool add_nd_options(nm_packet *pk, int t, nm_cursor *c, char *lla, size_t
 		uint8_t type = nm_cur_u8(c), len = nm_cur_u8(c);
 		uint32_t total = len * 8u;
 		const char *name = nm_val_label(opt_vals, type, "Unknown");
-		int o = nm_add_text(pk, t, at, total ? total : 2, "ICMPv6 Option (%s)", name);
+		int o = nm_add_none(pk, t, &fields[F_OPT], at, total ? total : 2, "ICMPv6 Option (%s)", name);
 		nm_add_uint(pk, o, &fields[F_OPT_TYPE], at, 1, type);
 		nm_add_uint(pk, o, &fields[F_OPT_LEN], at + 1, 1, len);
 		if (len == 0) {

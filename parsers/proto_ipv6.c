@@ -126,28 +126,48 @@ static int push_ext(nm_packet *pk, const nm_protocol *p, uint32_t at, uint32_t l
 	return nm_add_proto(pk, -1, p, at, len);
 }
 
-/* The TLV options of hop-by-hop and destination options headers. */
+static const char *opt_name(uint8_t type)
+{
+	switch (type) {
+	case 0x00: return "Pad1";
+	case 0x01: return "PadN";
+	case 0x05: return "Router Alert";
+	case 0xc2: return "Jumbo Payload";
+	default: return NULL;
+	}
+}
+
+/* The TLV options of hop-by-hop and destination options headers, each an
+ * ipv6.opt subtree as in Wireshark (Pad1 has only a type). */
 static void add_options(nm_packet *pk, int t, nm_cursor *o)
 {
 	while (nm_cur_left(o) > 0) {
 		uint32_t at = o->pos;
 		uint8_t type = nm_cur_u8(o);
+		const char *name = opt_name(type);
 		if (type == 0) {
-			int n = nm_add_text(pk, t, at, 1, "Pad1");
+			int n = nm_add_none(pk, t, &fields[F_OPT], at, 1, "Pad1");
 			nm_add_uint(pk, n, &fields[F_OPT_TYPE], at, 1, type);
+			nm_add_none(pk, n, &fields[F_OPT_PAD1], at, 1, "Pad1");
 			continue;
 		}
 		uint8_t len = nm_cur_u8(o);
-		const uint8_t *v = nm_cur_take(o, len);
-		int n = nm_add_text(pk, t, at, 2u + (v ? len : 0u), "IPv6 Option (type 0x%02x)", type);
+		bool have_len = !o->err;
+		const uint8_t *v = have_len ? nm_cur_take(o, len) : NULL;
+		int n = name ? nm_add_none(pk, t, &fields[F_OPT], at, 2u + (v ? len : 0u), "%s", name)
+			     : nm_add_none(pk, t, &fields[F_OPT], at, 2u + (v ? len : 0u), "Unknown IPv6 Option (0x%02x)", type);
 		int ty = nm_add_uint(pk, n, &fields[F_OPT_TYPE], at, 1, type);
 		nm_add_uint(pk, ty, &fields[F_OPT_ACTION], at, 1, type);
 		nm_add_bool(pk, ty, &fields[F_OPT_CHANGE], at, 1, type);
 		nm_add_uint(pk, ty, &fields[F_OPT_REST], at, 1, type);
-		if (o->err)
+		if (!have_len)
 			return;
 		nm_add_uint(pk, n, &fields[F_OPT_LEN], at + 1, 1, len);
-		if (type == 1)
+		if (o->err)
+			return;
+		if (type == 1 && len == 0) /* tshark prints empty bytes so */
+			nm_add_string(pk, n, &fields[F_OPT_PADN], at + 2, 0, "<none>");
+		else if (type == 1)
 			nm_add_bytes(pk, n, &fields[F_OPT_PADN], at + 2, len, v);
 	}
 }

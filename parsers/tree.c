@@ -338,6 +338,21 @@ int nm_add_text(nm_packet *pk, int parent, uint32_t off, uint32_t len, const cha
 	return add_node(pk, parent, NULL, NULL, off, len, NULL, label);
 }
 
+int nm_add_none(nm_packet *pk, int parent, const nm_field *f, uint32_t off, uint32_t len, const char *fmt, ...)
+{
+	if (!pk->tree)
+		return -1;
+	char label[512];
+	va_list ap;
+	va_start(ap, fmt);
+	if (pk->tree->no_labels)
+		label[0] = '\0';
+	else
+		vsnprintf(label, sizeof label, fmt, ap);
+	va_end(ap);
+	return add_node(pk, parent, f, NULL, off, len, NULL, label);
+}
+
 void nm_hide(nm_packet *pk, int node)
 {
 	if (pk->tree && node >= 0 && node < pk->tree->count)

@@ -229,7 +229,9 @@ def main():
         declared = our_fields(api)
         api.close()
         theirs = tshark_fields()
-        fields = [f for f, _, _ in declared if f in theirs]
+        # a name can be declared twice (llc.control.ftype, as in Wireshark); tshark
+        # prints a field given twice with -e only in its last column
+        fields = list(dict.fromkeys(f for f, _, _ in declared if f in theirs))
         proto_of = {f: p for f, p, _ in declared}
         ctx = (set(fields), {p for _, p, _ in declared}, {f for f, _, t in declared if t == "FT_NONE"})
         unknown = sorted({f for f, _, _ in declared} - theirs)
