@@ -12,23 +12,33 @@
 #include "text_lines.h"
 
 enum {
-	F_RESPONSE, F_REQUEST, F_REQ_COMMAND, F_REQ_ARG, F_RESP_CODE, F_RESP_ARG,
-	F_PASSIVE_IP, F_PASSIVE_PORT, F_ACTIVE_IP, F_ACTIVE_PORT, F_COUNT
+	F_RESPONSE,
+	F_REQUEST,
+	F_REQ_COMMAND,
+	F_REQ_ARG,
+	F_RESP_CODE,
+	F_RESP_ARG,
+	F_PASSIVE_IP,
+	F_PASSIVE_PORT,
+	F_ACTIVE_IP,
+	F_ACTIVE_PORT,
+	F_COUNT
 };
 
 static const nm_field fields[] = {
-	[F_RESPONSE] = {"ftp.response", "Response", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0, "TRUE if FTP response"},
-	[F_REQUEST] = {"ftp.request", "Request", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0, "TRUE if FTP request"},
-	[F_REQ_COMMAND] = {"ftp.request.command", "Request command", NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL},
-	[F_REQ_ARG] = {"ftp.request.arg", "Request arg", NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL},
-	[F_RESP_CODE] = {"ftp.response.code", "Response code", NM_FT_UINT32, NM_BASE_DEC, NULL, 0, NULL},
-	[F_RESP_ARG] = {"ftp.response.arg", "Response arg", NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL},
-	[F_PASSIVE_IP] = {"ftp.passive.ip", "Passive IP address", NM_FT_IPv4, NM_BASE_NONE, NULL, 0,
-			  "Passive IP address (check NAT)"},
-	[F_PASSIVE_PORT] = {"ftp.passive.port", "Passive port", NM_FT_UINT16, NM_BASE_DEC, NULL, 0, "Passive FTP server port"},
-	[F_ACTIVE_IP] = {"ftp.active.cip", "Active IP address", NM_FT_IPv4, NM_BASE_NONE, NULL, 0,
-			 "Active FTP client IP address"},
-	[F_ACTIVE_PORT] = {"ftp.active.port", "Active port", NM_FT_UINT16, NM_BASE_DEC, NULL, 0, "Active FTP client port"},
+    [F_RESPONSE] = {"ftp.response", "Response", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0, "TRUE if FTP response"},
+    [F_REQUEST] = {"ftp.request", "Request", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0, "TRUE if FTP request"},
+    [F_REQ_COMMAND] = {"ftp.request.command", "Request command", NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL},
+    [F_REQ_ARG] = {"ftp.request.arg", "Request arg", NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL},
+    [F_RESP_CODE] = {"ftp.response.code", "Response code", NM_FT_UINT32, NM_BASE_DEC, NULL, 0, NULL},
+    [F_RESP_ARG] = {"ftp.response.arg", "Response arg", NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL},
+    [F_PASSIVE_IP] = {"ftp.passive.ip", "Passive IP address", NM_FT_IPv4, NM_BASE_NONE, NULL, 0,
+                      "Passive IP address (check NAT)"},
+    [F_PASSIVE_PORT] = {"ftp.passive.port", "Passive port", NM_FT_UINT16, NM_BASE_DEC, NULL, 0,
+                        "Passive FTP server port"},
+    [F_ACTIVE_IP] = {"ftp.active.cip", "Active IP address", NM_FT_IPv4, NM_BASE_NONE, NULL, 0,
+                     "Active FTP client IP address"},
+    [F_ACTIVE_PORT] = {"ftp.active.port", "Active port", NM_FT_UINT16, NM_BASE_DEC, NULL, 0, "Active FTP client port"},
 };
 
 static void add_text(nm_packet *pk, int t, int f, uint32_t off, const uint8_t *b, uint32_t n)
@@ -119,5 +129,5 @@ static void init_ftp(void)
 }
 
 nm_protocol nm_proto_ftp = {
-	"ftp", "FTP", "File Transfer Protocol (FTP)", fields, F_COUNT, dissect_ftp, init_ftp, 0,
+    "ftp", "FTP", "File Transfer Protocol (FTP)", fields, F_COUNT, dissect_ftp, init_ftp, 0,
 };

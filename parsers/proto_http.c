@@ -17,52 +17,86 @@
 #include "text_lines.h"
 
 enum {
-	F_REQUEST, F_RESPONSE, F_METHOD, F_URI, F_URI_PATH, F_URI_QUERY, F_URI_PARAM, F_REQ_VERSION,
-	F_RESP_VERSION, F_CODE, F_CODE_DESC, F_PHRASE, F_REQ_LINE, F_RESP_LINE, F_FULL_URI,
-	F_HOST, F_USER_AGENT, F_CONTENT_TYPE, F_CL_HEADER, F_CONTENT_LENGTH, F_ACCEPT, F_ACCEPT_ENC,
-	F_ACCEPT_LANG, F_CONNECTION, F_COOKIE, F_COOKIE_PAIR, F_REFERER, F_AUTHORIZATION, F_CACHE_CONTROL,
-	F_SERVER, F_LOCATION, F_DATE, F_TRANSFER_ENC, F_XFF, F_FILE_DATA, F_COUNT
+	F_REQUEST,
+	F_RESPONSE,
+	F_METHOD,
+	F_URI,
+	F_URI_PATH,
+	F_URI_QUERY,
+	F_URI_PARAM,
+	F_REQ_VERSION,
+	F_RESP_VERSION,
+	F_CODE,
+	F_CODE_DESC,
+	F_PHRASE,
+	F_REQ_LINE,
+	F_RESP_LINE,
+	F_FULL_URI,
+	F_HOST,
+	F_USER_AGENT,
+	F_CONTENT_TYPE,
+	F_CL_HEADER,
+	F_CONTENT_LENGTH,
+	F_ACCEPT,
+	F_ACCEPT_ENC,
+	F_ACCEPT_LANG,
+	F_CONNECTION,
+	F_COOKIE,
+	F_COOKIE_PAIR,
+	F_REFERER,
+	F_AUTHORIZATION,
+	F_CACHE_CONTROL,
+	F_SERVER,
+	F_LOCATION,
+	F_DATE,
+	F_TRANSFER_ENC,
+	F_XFF,
+	F_FILE_DATA,
+	F_COUNT
 };
 
-#define STR(n, l, b) {n, l, NM_FT_STRING, NM_BASE_NONE, NULL, 0, b}
+#define STR(n, l, b)                                                                                                   \
+	{                                                                                                              \
+		n, l, NM_FT_STRING, NM_BASE_NONE, NULL, 0, b                                                           \
+	}
 
 static const nm_field fields[] = {
-	[F_REQUEST] = {"http.request", "Request", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0, "TRUE if HTTP request"},
-	[F_RESPONSE] = {"http.response", "Response", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0, "TRUE if HTTP response"},
-	[F_METHOD] = STR("http.request.method", "Request Method", "HTTP Request Method"),
-	[F_URI] = STR("http.request.uri", "Request URI", "HTTP Request-URI"),
-	[F_URI_PATH] = STR("http.request.uri.path", "Request URI Path", "HTTP Request-URI Path"),
-	[F_URI_QUERY] = STR("http.request.uri.query", "Request URI Query", "HTTP Request-URI Query"),
-	[F_URI_PARAM] = STR("http.request.uri.query.parameter", "Request URI Query Parameter",
-			    "HTTP Request-URI Query Parameter"),
-	[F_REQ_VERSION] = STR("http.request.version", "Request Version", "HTTP Request HTTP-Version"),
-	[F_RESP_VERSION] = STR("http.response.version", "Response Version", "HTTP Response HTTP-Version"),
-	[F_CODE] = {"http.response.code", "Status Code", NM_FT_UINT16, NM_BASE_DEC, NULL, 0, "HTTP Response Status Code"},
-	[F_CODE_DESC] = STR("http.response.code.desc", "Status Code Description", "HTTP Response Status Code Description"),
-	[F_PHRASE] = STR("http.response.phrase", "Response Phrase", "HTTP Response Reason Phrase"),
-	[F_REQ_LINE] = STR("http.request.line", "Request line", NULL),
-	[F_RESP_LINE] = STR("http.response.line", "Response line", NULL),
-	[F_FULL_URI] = STR("http.request.full_uri", "Full request URI", "The full requested URI (including host name)"),
-	[F_HOST] = STR("http.host", "Host", "HTTP Host"),
-	[F_USER_AGENT] = STR("http.user_agent", "User-Agent", "HTTP User-Agent header"),
-	[F_CONTENT_TYPE] = STR("http.content_type", "Content-Type", "HTTP Content-Type header"),
-	[F_CL_HEADER] = STR("http.content_length_header", "Content-Length", "HTTP Content-Length header"),
-	[F_CONTENT_LENGTH] = {"http.content_length", "Content length", NM_FT_UINT64, NM_BASE_DEC, NULL, 0, NULL},
-	[F_ACCEPT] = STR("http.accept", "Accept", "HTTP Accept"),
-	[F_ACCEPT_ENC] = STR("http.accept_encoding", "Accept Encoding", "HTTP Accept Encoding"),
-	[F_ACCEPT_LANG] = STR("http.accept_language", "Accept-Language", "HTTP Accept Language"),
-	[F_CONNECTION] = STR("http.connection", "Connection", "HTTP Connection"),
-	[F_COOKIE] = STR("http.cookie", "Cookie", "HTTP Cookie"),
-	[F_COOKIE_PAIR] = STR("http.cookie_pair", "Cookie pair", "A name/value HTTP cookie pair"),
-	[F_REFERER] = STR("http.referer", "Referer", "HTTP Referer"),
-	[F_AUTHORIZATION] = STR("http.authorization", "Authorization", "HTTP Authorization header"),
-	[F_CACHE_CONTROL] = STR("http.cache_control", "Cache-Control", "HTTP Cache Control"),
-	[F_SERVER] = STR("http.server", "Server", "HTTP Server"),
-	[F_LOCATION] = STR("http.location", "Location", "HTTP Location"),
-	[F_DATE] = STR("http.date", "Date", "HTTP Date"),
-	[F_TRANSFER_ENC] = STR("http.transfer_encoding", "Transfer-Encoding", "HTTP Transfer-Encoding header"),
-	[F_XFF] = STR("http.x_forwarded_for", "X-Forwarded-For", "HTTP X-Forwarded-For"),
-	[F_FILE_DATA] = STR("http.file_data", "File Data", NULL),
+    [F_REQUEST] = {"http.request", "Request", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0, "TRUE if HTTP request"},
+    [F_RESPONSE] = {"http.response", "Response", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0, "TRUE if HTTP response"},
+    [F_METHOD] = STR("http.request.method", "Request Method", "HTTP Request Method"),
+    [F_URI] = STR("http.request.uri", "Request URI", "HTTP Request-URI"),
+    [F_URI_PATH] = STR("http.request.uri.path", "Request URI Path", "HTTP Request-URI Path"),
+    [F_URI_QUERY] = STR("http.request.uri.query", "Request URI Query", "HTTP Request-URI Query"),
+    [F_URI_PARAM] =
+        STR("http.request.uri.query.parameter", "Request URI Query Parameter", "HTTP Request-URI Query Parameter"),
+    [F_REQ_VERSION] = STR("http.request.version", "Request Version", "HTTP Request HTTP-Version"),
+    [F_RESP_VERSION] = STR("http.response.version", "Response Version", "HTTP Response HTTP-Version"),
+    [F_CODE] = {"http.response.code", "Status Code", NM_FT_UINT16, NM_BASE_DEC, NULL, 0, "HTTP Response Status Code"},
+    [F_CODE_DESC] = STR("http.response.code.desc", "Status Code Description", "HTTP Response Status Code Description"),
+    [F_PHRASE] = STR("http.response.phrase", "Response Phrase", "HTTP Response Reason Phrase"),
+    [F_REQ_LINE] = STR("http.request.line", "Request line", NULL),
+    [F_RESP_LINE] = STR("http.response.line", "Response line", NULL),
+    [F_FULL_URI] = STR("http.request.full_uri", "Full request URI", "The full requested URI (including host name)"),
+    [F_HOST] = STR("http.host", "Host", "HTTP Host"),
+    [F_USER_AGENT] = STR("http.user_agent", "User-Agent", "HTTP User-Agent header"),
+    [F_CONTENT_TYPE] = STR("http.content_type", "Content-Type", "HTTP Content-Type header"),
+    [F_CL_HEADER] = STR("http.content_length_header", "Content-Length", "HTTP Content-Length header"),
+    [F_CONTENT_LENGTH] = {"http.content_length", "Content length", NM_FT_UINT64, NM_BASE_DEC, NULL, 0, NULL},
+    [F_ACCEPT] = STR("http.accept", "Accept", "HTTP Accept"),
+    [F_ACCEPT_ENC] = STR("http.accept_encoding", "Accept Encoding", "HTTP Accept Encoding"),
+    [F_ACCEPT_LANG] = STR("http.accept_language", "Accept-Language", "HTTP Accept Language"),
+    [F_CONNECTION] = STR("http.connection", "Connection", "HTTP Connection"),
+    [F_COOKIE] = STR("http.cookie", "Cookie", "HTTP Cookie"),
+    [F_COOKIE_PAIR] = STR("http.cookie_pair", "Cookie pair", "A name/value HTTP cookie pair"),
+    [F_REFERER] = STR("http.referer", "Referer", "HTTP Referer"),
+    [F_AUTHORIZATION] = STR("http.authorization", "Authorization", "HTTP Authorization header"),
+    [F_CACHE_CONTROL] = STR("http.cache_control", "Cache-Control", "HTTP Cache Control"),
+    [F_SERVER] = STR("http.server", "Server", "HTTP Server"),
+    [F_LOCATION] = STR("http.location", "Location", "HTTP Location"),
+    [F_DATE] = STR("http.date", "Date", "HTTP Date"),
+    [F_TRANSFER_ENC] = STR("http.transfer_encoding", "Transfer-Encoding", "HTTP Transfer-Encoding header"),
+    [F_XFF] = STR("http.x_forwarded_for", "X-Forwarded-For", "HTTP X-Forwarded-For"),
+    [F_FILE_DATA] = STR("http.file_data", "File Data", NULL),
 };
 
 /* Header names with a field of their own (compared case-insensitively). */
@@ -70,42 +104,100 @@ static const struct {
 	const char *name;
 	int field;
 } headers[] = {
-	{"host", F_HOST}, {"user-agent", F_USER_AGENT}, {"content-type", F_CONTENT_TYPE},
-	{"content-length", F_CL_HEADER}, {"accept", F_ACCEPT}, {"accept-encoding", F_ACCEPT_ENC},
-	{"accept-language", F_ACCEPT_LANG}, {"connection", F_CONNECTION}, {"cookie", F_COOKIE},
-	{"referer", F_REFERER}, {"authorization", F_AUTHORIZATION}, {"cache-control", F_CACHE_CONTROL},
-	{"server", F_SERVER}, {"location", F_LOCATION}, {"date", F_DATE},
-	{"transfer-encoding", F_TRANSFER_ENC}, {"x-forwarded-for", F_XFF},
+    {"host", F_HOST},
+    {"user-agent", F_USER_AGENT},
+    {"content-type", F_CONTENT_TYPE},
+    {"content-length", F_CL_HEADER},
+    {"accept", F_ACCEPT},
+    {"accept-encoding", F_ACCEPT_ENC},
+    {"accept-language", F_ACCEPT_LANG},
+    {"connection", F_CONNECTION},
+    {"cookie", F_COOKIE},
+    {"referer", F_REFERER},
+    {"authorization", F_AUTHORIZATION},
+    {"cache-control", F_CACHE_CONTROL},
+    {"server", F_SERVER},
+    {"location", F_LOCATION},
+    {"date", F_DATE},
+    {"transfer-encoding", F_TRANSFER_ENC},
+    {"x-forwarded-for", F_XFF},
 };
 
 static const char *const methods[] = {
-	"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT", "PATCH", "PROPFIND",
-	"PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH", "REPORT", "NOTIFY",
-	"SUBSCRIBE", "UNSUBSCRIBE", "M-SEARCH", "MKCALENDAR", "CHECKOUT", "MERGE", NULL,
+    "GET",      "POST",      "HEAD",        "PUT",      "DELETE",     "OPTIONS",  "TRACE",  "CONNECT", "PATCH",
+    "PROPFIND", "PROPPATCH", "MKCOL",       "COPY",     "MOVE",       "LOCK",     "UNLOCK", "SEARCH",  "REPORT",
+    "NOTIFY",   "SUBSCRIBE", "UNSUBSCRIBE", "M-SEARCH", "MKCALENDAR", "CHECKOUT", "MERGE",  NULL,
 };
 
 static const nm_vals status_codes[] = {
-	{100, "Continue"}, {101, "Switching Protocols"}, {102, "Processing"}, {103, "Early Hints"},
-	{199, "Informational - Others"}, {200, "OK"}, {201, "Created"}, {202, "Accepted"},
-	{203, "Non-authoritative Information"}, {204, "No Content"}, {205, "Reset Content"},
-	{206, "Partial Content"}, {207, "Multi-Status"}, {208, "Already Reported"}, {226, "IM Used"},
-	{299, "Success - Others"}, {300, "Multiple Choices"}, {301, "Moved Permanently"}, {302, "Found"},
-	{303, "See Other"}, {304, "Not Modified"}, {305, "Use Proxy"}, {307, "Temporary Redirect"},
-	{308, "Permanent Redirect"}, {399, "Redirection - Others"}, {400, "Bad Request"},
-	{401, "Unauthorized"}, {402, "Payment Required"}, {403, "Forbidden"}, {404, "Not Found"},
-	{405, "Method Not Allowed"}, {406, "Not Acceptable"}, {407, "Proxy Authentication Required"},
-	{408, "Request Time-out"}, {409, "Conflict"}, {410, "Gone"}, {411, "Length Required"},
-	{412, "Precondition Failed"}, {413, "Request Entity Too Large"}, {414, "Request-URI Too Long"},
-	{415, "Unsupported Media Type"}, {416, "Requested Range Not Satisfiable"},
-	{417, "Expectation Failed"}, {418, "I'm a teapot"}, {421, "Misdirected Request"},
-	{422, "Unprocessable Entity"}, {423, "Locked"}, {424, "Failed Dependency"}, {425, "Too Early"},
-	{426, "Upgrade Required"}, {428, "Precondition Required"}, {429, "Too Many Requests"},
-	{431, "Request Header Fields Too Large"}, {451, "Unavailable For Legal Reasons"},
-	{499, "Client Error - Others"}, {500, "Internal Server Error"}, {501, "Not Implemented"},
-	{502, "Bad Gateway"}, {503, "Service Unavailable"}, {504, "Gateway Time-out"},
-	{505, "HTTP Version not supported"}, {506, "Variant Also Negotiates"},
-	{507, "Insufficient Storage"}, {508, "Loop Detected"}, {510, "Not Extended"},
-	{511, "Network Authentication Required"}, {599, "Server Error - Others"}, {0, NULL},
+    {100, "Continue"},
+    {101, "Switching Protocols"},
+    {102, "Processing"},
+    {103, "Early Hints"},
+    {199, "Informational - Others"},
+    {200, "OK"},
+    {201, "Created"},
+    {202, "Accepted"},
+    {203, "Non-authoritative Information"},
+    {204, "No Content"},
+    {205, "Reset Content"},
+    {206, "Partial Content"},
+    {207, "Multi-Status"},
+    {208, "Already Reported"},
+    {226, "IM Used"},
+    {299, "Success - Others"},
+    {300, "Multiple Choices"},
+    {301, "Moved Permanently"},
+    {302, "Found"},
+    {303, "See Other"},
+    {304, "Not Modified"},
+    {305, "Use Proxy"},
+    {307, "Temporary Redirect"},
+    {308, "Permanent Redirect"},
+    {399, "Redirection - Others"},
+    {400, "Bad Request"},
+    {401, "Unauthorized"},
+    {402, "Payment Required"},
+    {403, "Forbidden"},
+    {404, "Not Found"},
+    {405, "Method Not Allowed"},
+    {406, "Not Acceptable"},
+    {407, "Proxy Authentication Required"},
+    {408, "Request Time-out"},
+    {409, "Conflict"},
+    {410, "Gone"},
+    {411, "Length Required"},
+    {412, "Precondition Failed"},
+    {413, "Request Entity Too Large"},
+    {414, "Request-URI Too Long"},
+    {415, "Unsupported Media Type"},
+    {416, "Requested Range Not Satisfiable"},
+    {417, "Expectation Failed"},
+    {418, "I'm a teapot"},
+    {421, "Misdirected Request"},
+    {422, "Unprocessable Entity"},
+    {423, "Locked"},
+    {424, "Failed Dependency"},
+    {425, "Too Early"},
+    {426, "Upgrade Required"},
+    {428, "Precondition Required"},
+    {429, "Too Many Requests"},
+    {431, "Request Header Fields Too Large"},
+    {451, "Unavailable For Legal Reasons"},
+    {499, "Client Error - Others"},
+    {500, "Internal Server Error"},
+    {501, "Not Implemented"},
+    {502, "Bad Gateway"},
+    {503, "Service Unavailable"},
+    {504, "Gateway Time-out"},
+    {505, "HTTP Version not supported"},
+    {506, "Variant Also Negotiates"},
+    {507, "Insufficient Storage"},
+    {508, "Loop Detected"},
+    {510, "Not Extended"},
+    {511, "Network Authentication Required"},
+    {599, "Server Error - Others"},
+    {0, NULL},
 };
 
 /* What the head of a message told us, for the body and the Info column. */
@@ -137,8 +229,8 @@ static bool is_status_line(const uint8_t *b, uint32_t n)
 	if (n < 12 || memcmp(b, "HTTP/", 5) != 0)
 		return false;
 	uint32_t rest, v = nm_text_token(b, n, &rest);
-	return v >= 8 && rest + 3 <= n && b[rest] >= '0' && b[rest] <= '9' && b[rest + 1] >= '0' && b[rest + 1] <= '9' &&
-	       b[rest + 2] >= '0' && b[rest + 2] <= '9' && (rest + 3 == n || b[rest + 3] == ' ');
+	return v >= 8 && rest + 3 <= n && b[rest] >= '0' && b[rest] <= '9' && b[rest + 1] >= '0' &&
+	       b[rest + 1] <= '9' && b[rest + 2] >= '0' && b[rest + 2] <= '9' && (rest + 3 == n || b[rest + 3] == ' ');
 }
 
 /* "METHOD SP URI SP HTTP/x.y" (the version may be missing in HTTP/0.9). */
@@ -188,7 +280,8 @@ static void request_line(nm_packet *pk, int t, const nm_line *ln, const uint8_t 
 static void status_line(nm_packet *pk, int t, const nm_line *ln, const uint8_t *b)
 {
 	uint32_t rest, vl = nm_text_token(b, ln->len, &rest);
-	uint32_t code = (uint32_t)(b[rest] - '0') * 100 + (uint32_t)(b[rest + 1] - '0') * 10 + (uint32_t)(b[rest + 2] - '0');
+	uint32_t code =
+	    (uint32_t)(b[rest] - '0') * 100 + (uint32_t)(b[rest + 1] - '0') * 10 + (uint32_t)(b[rest + 2] - '0');
 	add_str(pk, t, F_RESP_VERSION, ln->off, vl, b);
 	nm_add_uint(pk, t, &fields[F_CODE], ln->off + rest, 3, code);
 	if (pk->tree) {
@@ -368,5 +461,5 @@ static void init_http(void)
 }
 
 nm_protocol nm_proto_http = {
-	"http", "HTTP", "Hypertext Transfer Protocol", fields, F_COUNT, dissect_http, init_http, 0,
+    "http", "HTTP", "Hypertext Transfer Protocol", fields, F_COUNT, dissect_http, init_http, 0,
 };

@@ -11,33 +11,50 @@
 #include "text_lines.h"
 
 enum {
-	F_ISREQUEST, F_LINE, F_REQUEST, F_REQUEST_TAG, F_RESPONSE, F_RESPONSE_TAG, F_REQ_COMMAND, F_RESP_COMMAND,
-	F_RESP_STATUS, F_TAG, F_COMMAND, F_FOLDER, F_UID, F_USERNAME, F_PASSWORD, F_COUNT
+	F_ISREQUEST,
+	F_LINE,
+	F_REQUEST,
+	F_REQUEST_TAG,
+	F_RESPONSE,
+	F_RESPONSE_TAG,
+	F_REQ_COMMAND,
+	F_RESP_COMMAND,
+	F_RESP_STATUS,
+	F_TAG,
+	F_COMMAND,
+	F_FOLDER,
+	F_UID,
+	F_USERNAME,
+	F_PASSWORD,
+	F_COUNT
 };
 
-#define STR(n, l) {n, l, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL}
+#define STR(n, l)                                                                                                      \
+	{                                                                                                              \
+		n, l, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL                                                        \
+	}
 
 static const nm_field fields[] = {
-	[F_ISREQUEST] = {"imap.isrequest", "Request", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0, "TRUE if IMAP request"},
-	[F_LINE] = STR("imap.line", "Line"),
-	[F_REQUEST] = STR("imap.request", "Request"),
-	[F_REQUEST_TAG] = STR("imap.request_tag", "Request Tag"),
-	[F_RESPONSE] = STR("imap.response", "Response"),
-	[F_RESPONSE_TAG] = STR("imap.response_tag", "Response Tag"),
-	[F_REQ_COMMAND] = STR("imap.request.command", "Request Command"),
-	[F_RESP_COMMAND] = STR("imap.response.command", "Response Command"),
-	[F_RESP_STATUS] = STR("imap.response.status", "Response Status"),
-	[F_TAG] = STR("imap.tag", "Tag"),
-	[F_COMMAND] = STR("imap.command", "Command"),
-	[F_FOLDER] = STR("imap.request.folder", "Request Folder"),
-	[F_UID] = {"imap.request.command.uid", "Request isUID", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0, NULL},
-	[F_USERNAME] = STR("imap.request.username", "Request Username"),
-	[F_PASSWORD] = STR("imap.request.password", "Request Password"),
+    [F_ISREQUEST] = {"imap.isrequest", "Request", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0, "TRUE if IMAP request"},
+    [F_LINE] = STR("imap.line", "Line"),
+    [F_REQUEST] = STR("imap.request", "Request"),
+    [F_REQUEST_TAG] = STR("imap.request_tag", "Request Tag"),
+    [F_RESPONSE] = STR("imap.response", "Response"),
+    [F_RESPONSE_TAG] = STR("imap.response_tag", "Response Tag"),
+    [F_REQ_COMMAND] = STR("imap.request.command", "Request Command"),
+    [F_RESP_COMMAND] = STR("imap.response.command", "Response Command"),
+    [F_RESP_STATUS] = STR("imap.response.status", "Response Status"),
+    [F_TAG] = STR("imap.tag", "Tag"),
+    [F_COMMAND] = STR("imap.command", "Command"),
+    [F_FOLDER] = STR("imap.request.folder", "Request Folder"),
+    [F_UID] = {"imap.request.command.uid", "Request isUID", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0, NULL},
+    [F_USERNAME] = STR("imap.request.username", "Request Username"),
+    [F_PASSWORD] = STR("imap.request.password", "Request Password"),
 };
 
 /* Commands whose first argument is a mailbox name. */
 static const char *const folder_commands[] = {
-	"select", "examine", "create", "delete", "rename", "subscribe", "unsubscribe", "status", "append", NULL,
+    "select", "examine", "create", "delete", "rename", "subscribe", "unsubscribe", "status", "append", NULL,
 };
 
 typedef struct tok {
@@ -145,5 +162,5 @@ static void init_imap(void)
 }
 
 nm_protocol nm_proto_imap = {
-	"imap", "IMAP", "Internet Message Access Protocol", fields, F_COUNT, dissect_imap, init_imap, 0,
+    "imap", "IMAP", "Internet Message Access Protocol", fields, F_COUNT, dissect_imap, init_imap, 0,
 };

@@ -15,44 +15,74 @@
 enum { F_TRANS_ID, F_PROT_ID, F_LEN, F_UNIT_ID, F_MBTCP_COUNT };
 
 enum {
-	F_FUNC_CODE, F_REFERENCE_NUM, F_WORD_CNT, F_BIT_CNT, F_BYTE_CNT, F_EXCEPTION_CODE, F_REGVAL_UINT16, F_DATA,
+	F_FUNC_CODE,
+	F_REFERENCE_NUM,
+	F_WORD_CNT,
+	F_BIT_CNT,
+	F_BYTE_CNT,
+	F_EXCEPTION_CODE,
+	F_REGVAL_UINT16,
+	F_DATA,
 	F_MODBUS_COUNT
 };
 
 static const nm_vals functions[] = {
-	{1, "Read Coils"}, {2, "Read Discrete Inputs"}, {3, "Read Holding Registers"},
-	{4, "Read Input Registers"}, {5, "Write Single Coil"}, {6, "Write Single Register"},
-	{7, "Read Exception Status"}, {8, "Diagnostics"}, {11, "Get Comm Event Counter"},
-	{12, "Get Comm Event Log"}, {15, "Write Multiple Coils"}, {16, "Write Multiple Registers"},
-	{17, "Report Slave ID"}, {20, "Read File Record"}, {21, "Write File Record"},
-	{22, "Mask Write Register"}, {23, "Read Write Register"}, {24, "Read FIFO Queue"},
-	{43, "Encapsulated Interface Transport"}, {0, NULL},
+    {1, "Read Coils"},
+    {2, "Read Discrete Inputs"},
+    {3, "Read Holding Registers"},
+    {4, "Read Input Registers"},
+    {5, "Write Single Coil"},
+    {6, "Write Single Register"},
+    {7, "Read Exception Status"},
+    {8, "Diagnostics"},
+    {11, "Get Comm Event Counter"},
+    {12, "Get Comm Event Log"},
+    {15, "Write Multiple Coils"},
+    {16, "Write Multiple Registers"},
+    {17, "Report Slave ID"},
+    {20, "Read File Record"},
+    {21, "Write File Record"},
+    {22, "Mask Write Register"},
+    {23, "Read Write Register"},
+    {24, "Read FIFO Queue"},
+    {43, "Encapsulated Interface Transport"},
+    {0, NULL},
 };
 
 static const nm_vals exceptions[] = {
-	{1, "Illegal function"}, {2, "Illegal data address"}, {3, "Illegal data value"}, {4, "Slave device failure"},
-	{5, "Acknowledge"}, {6, "Slave device busy"}, {8, "Memory parity error"},
-	{10, "Gateway path unavailable"}, {11, "Gateway target device failed to respond"}, {0, NULL},
+    {1, "Illegal function"},
+    {2, "Illegal data address"},
+    {3, "Illegal data value"},
+    {4, "Slave device failure"},
+    {5, "Acknowledge"},
+    {6, "Slave device busy"},
+    {8, "Memory parity error"},
+    {10, "Gateway path unavailable"},
+    {11, "Gateway target device failed to respond"},
+    {0, NULL},
 };
 
-#define U16D(n, l) {n, l, NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL}
+#define U16D(n, l)                                                                                                     \
+	{                                                                                                              \
+		n, l, NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL                                                         \
+	}
 
 static const nm_field mbtcp_fields[] = {
-	[F_TRANS_ID] = U16D("mbtcp.trans_id", "Transaction Identifier"),
-	[F_PROT_ID] = U16D("mbtcp.prot_id", "Protocol Identifier"),
-	[F_LEN] = U16D("mbtcp.len", "Length"),
-	[F_UNIT_ID] = {"mbtcp.unit_id", "Unit Identifier", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
+    [F_TRANS_ID] = U16D("mbtcp.trans_id", "Transaction Identifier"),
+    [F_PROT_ID] = U16D("mbtcp.prot_id", "Protocol Identifier"),
+    [F_LEN] = U16D("mbtcp.len", "Length"),
+    [F_UNIT_ID] = {"mbtcp.unit_id", "Unit Identifier", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
 };
 
 static const nm_field fields[] = {
-	[F_FUNC_CODE] = {"modbus.func_code", "Function Code", NM_FT_UINT8, NM_BASE_DEC, functions, 0x7f, NULL},
-	[F_REFERENCE_NUM] = U16D("modbus.reference_num", "Reference Number"),
-	[F_WORD_CNT] = U16D("modbus.word_cnt", "Word Count"),
-	[F_BIT_CNT] = U16D("modbus.bit_cnt", "Bit Count"),
-	[F_BYTE_CNT] = {"modbus.byte_cnt", "Byte Count", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
-	[F_EXCEPTION_CODE] = {"modbus.exception_code", "Exception Code", NM_FT_UINT8, NM_BASE_DEC, exceptions, 0, NULL},
-	[F_REGVAL_UINT16] = U16D("modbus.regval_uint16", "Register Value (UINT16)"),
-	[F_DATA] = {"modbus.data", "Data", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
+    [F_FUNC_CODE] = {"modbus.func_code", "Function Code", NM_FT_UINT8, NM_BASE_DEC, functions, 0x7f, NULL},
+    [F_REFERENCE_NUM] = U16D("modbus.reference_num", "Reference Number"),
+    [F_WORD_CNT] = U16D("modbus.word_cnt", "Word Count"),
+    [F_BIT_CNT] = U16D("modbus.bit_cnt", "Bit Count"),
+    [F_BYTE_CNT] = {"modbus.byte_cnt", "Byte Count", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
+    [F_EXCEPTION_CODE] = {"modbus.exception_code", "Exception Code", NM_FT_UINT8, NM_BASE_DEC, exceptions, 0, NULL},
+    [F_REGVAL_UINT16] = U16D("modbus.regval_uint16", "Register Value (UINT16)"),
+    [F_DATA] = {"modbus.data", "Data", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
 };
 
 static void add16(nm_packet *pk, int t, nm_cursor *c, int f)
@@ -155,8 +185,8 @@ static int adu(nm_packet *pk, nm_cursor *c)
 	snprintf(fn, sizeof fn, "Unknown function (%u)", fc & 0x7fu);
 	/* tshark rewrites Info for each ADU, so the last one shows */
 	nm_set_info(pk, "%8s: Trans: %5u; Unit: %3u, Func: %3u: %s%s", pk->flow.dport == 502 ? "Query" : "Response",
-		    trans, unit, fc & 0x7fu, nm_val_label(functions, fc & 0x7fu, fn),
-		    fc & 0x80 ? ". Exception returned " : "");
+	            trans, unit, fc & 0x7fu, nm_val_label(functions, fc & 0x7fu, fn),
+	            fc & 0x80 ? ". Exception returned " : "");
 	nm_cursor pdu = nm_cur_sub(c, len - 1u);
 	int r = nm_call(&nm_proto_modbus, pk, &pdu, -1);
 	pk->protocol = nm_proto_mbtcp.short_name;
@@ -194,9 +224,9 @@ static void init_mbtcp(void)
 }
 
 nm_protocol nm_proto_mbtcp = {
-	"mbtcp", "Modbus/TCP", "Modbus/TCP", mbtcp_fields, F_MBTCP_COUNT, dissect_mbtcp, init_mbtcp, 0,
+    "mbtcp", "Modbus/TCP", "Modbus/TCP", mbtcp_fields, F_MBTCP_COUNT, dissect_mbtcp, init_mbtcp, 0,
 };
 
 nm_protocol nm_proto_modbus = {
-	"modbus", "Modbus", "Modbus", fields, F_MODBUS_COUNT, dissect_modbus, NULL, 0,
+    "modbus", "Modbus", "Modbus", fields, F_MODBUS_COUNT, dissect_modbus, NULL, 0,
 };

@@ -16,65 +16,112 @@
 #include "text_lines.h"
 
 enum {
-	F_LEN, F_HDRFLAGS, F_MSGTYPE, F_HDR_RESERVED, F_DUPFLAG, F_QOS, F_RETAIN, F_PROTO_LEN, F_PROTONAME, F_VER,
-	F_CONFLAGS, F_CF_UNAME, F_CF_PASSWD, F_CF_RETAIN, F_CF_QOS, F_CF_WILLFLAG, F_CF_CLEANSESS, F_CF_RESERVED,
-	F_KALIVE, F_CLIENTID_LEN, F_CLIENTID, F_WILLTOPIC_LEN, F_WILLTOPIC, F_WILLMSG_LEN, F_WILLMSG, F_USERNAME_LEN,
-	F_USERNAME, F_PASSWD_LEN, F_PASSWD, F_CONACK_FLAGS, F_CONACK_RESERVED, F_CONACK_SP, F_CONACK_VAL, F_MSGID,
-	F_TOPIC_LEN, F_TOPIC, F_SUB_QOS, F_SUBACK_QOS, F_MSG, F_COUNT
+	F_LEN,
+	F_HDRFLAGS,
+	F_MSGTYPE,
+	F_HDR_RESERVED,
+	F_DUPFLAG,
+	F_QOS,
+	F_RETAIN,
+	F_PROTO_LEN,
+	F_PROTONAME,
+	F_VER,
+	F_CONFLAGS,
+	F_CF_UNAME,
+	F_CF_PASSWD,
+	F_CF_RETAIN,
+	F_CF_QOS,
+	F_CF_WILLFLAG,
+	F_CF_CLEANSESS,
+	F_CF_RESERVED,
+	F_KALIVE,
+	F_CLIENTID_LEN,
+	F_CLIENTID,
+	F_WILLTOPIC_LEN,
+	F_WILLTOPIC,
+	F_WILLMSG_LEN,
+	F_WILLMSG,
+	F_USERNAME_LEN,
+	F_USERNAME,
+	F_PASSWD_LEN,
+	F_PASSWD,
+	F_CONACK_FLAGS,
+	F_CONACK_RESERVED,
+	F_CONACK_SP,
+	F_CONACK_VAL,
+	F_MSGID,
+	F_TOPIC_LEN,
+	F_TOPIC,
+	F_SUB_QOS,
+	F_SUBACK_QOS,
+	F_MSG,
+	F_COUNT
 };
 
 static const nm_vals msgtypes[] = {
-	{1, "Connect Command"}, {2, "Connect Ack"}, {3, "Publish Message"}, {4, "Publish Ack"},
-	{5, "Publish Received"}, {6, "Publish Release"}, {7, "Publish Complete"}, {8, "Subscribe Request"},
-	{9, "Subscribe Ack"}, {10, "Unsubscribe Request"}, {11, "Unsubscribe Ack"}, {12, "Ping Request"},
-	{13, "Ping Response"}, {14, "Disconnect Req"}, {15, "Authentication Exchange"}, {0, NULL},
+    {1, "Connect Command"},  {2, "Connect Ack"},          {3, "Publish Message"},          {4, "Publish Ack"},
+    {5, "Publish Received"}, {6, "Publish Release"},      {7, "Publish Complete"},         {8, "Subscribe Request"},
+    {9, "Subscribe Ack"},    {10, "Unsubscribe Request"}, {11, "Unsubscribe Ack"},         {12, "Ping Request"},
+    {13, "Ping Response"},   {14, "Disconnect Req"},      {15, "Authentication Exchange"}, {0, NULL},
 };
 
-#define U8D(n, l, m) {n, l, NM_FT_UINT8, NM_BASE_DEC, NULL, m, NULL}
-#define U16D(n, l) {n, l, NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL}
-#define STR(n, l) {n, l, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL}
-#define FLAG(n, l, m) {n, l, NM_FT_BOOLEAN, NM_BASE_NONE, NULL, m, NULL}
+#define U8D(n, l, m)                                                                                                   \
+	{                                                                                                              \
+		n, l, NM_FT_UINT8, NM_BASE_DEC, NULL, m, NULL                                                          \
+	}
+#define U16D(n, l)                                                                                                     \
+	{                                                                                                              \
+		n, l, NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL                                                         \
+	}
+#define STR(n, l)                                                                                                      \
+	{                                                                                                              \
+		n, l, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL                                                        \
+	}
+#define FLAG(n, l, m)                                                                                                  \
+	{                                                                                                              \
+		n, l, NM_FT_BOOLEAN, NM_BASE_NONE, NULL, m, NULL                                                       \
+	}
 
 static const nm_field fields[] = {
-	[F_LEN] = {"mqtt.len", "Msg Len", NM_FT_UINT64, NM_BASE_DEC, NULL, 0, NULL},
-	[F_HDRFLAGS] = {"mqtt.hdrflags", "Header Flags", NM_FT_UINT8, NM_BASE_HEX, NULL, 0, NULL},
-	[F_MSGTYPE] = {"mqtt.msgtype", "Message Type", NM_FT_UINT8, NM_BASE_DEC, msgtypes, 0xf0, NULL},
-	[F_HDR_RESERVED] = U8D("mqtt.hdr_reserved", "Reserved", 0x0f),
-	[F_DUPFLAG] = FLAG("mqtt.dupflag", "DUP Flag", 0x08),
-	[F_QOS] = U8D("mqtt.qos", "QoS Level", 0x06),
-	[F_RETAIN] = FLAG("mqtt.retain", "Retain", 0x01),
-	[F_PROTO_LEN] = U16D("mqtt.proto_len", "Protocol Name Length"),
-	[F_PROTONAME] = STR("mqtt.protoname", "Protocol Name"),
-	[F_VER] = U8D("mqtt.ver", "Version", 0),
-	[F_CONFLAGS] = {"mqtt.conflags", "Connect Flags", NM_FT_UINT8, NM_BASE_HEX, NULL, 0, NULL},
-	[F_CF_UNAME] = FLAG("mqtt.conflag.uname", "User Name Flag", 0x80),
-	[F_CF_PASSWD] = FLAG("mqtt.conflag.passwd", "Password Flag", 0x40),
-	[F_CF_RETAIN] = FLAG("mqtt.conflag.retain", "Will Retain", 0x20),
-	[F_CF_QOS] = U8D("mqtt.conflag.qos", "QoS Level", 0x18),
-	[F_CF_WILLFLAG] = FLAG("mqtt.conflag.willflag", "Will Flag", 0x04),
-	[F_CF_CLEANSESS] = FLAG("mqtt.conflag.cleansess", "Clean Session Flag", 0x02),
-	[F_CF_RESERVED] = FLAG("mqtt.conflag.reserved", "(Reserved)", 0x01),
-	[F_KALIVE] = U16D("mqtt.kalive", "Keep Alive"),
-	[F_CLIENTID_LEN] = U16D("mqtt.clientid_len", "Client ID Length"),
-	[F_CLIENTID] = STR("mqtt.clientid", "Client ID"),
-	[F_WILLTOPIC_LEN] = U16D("mqtt.willtopic_len", "Will Topic Length"),
-	[F_WILLTOPIC] = STR("mqtt.willtopic", "Will Topic"),
-	[F_WILLMSG_LEN] = U16D("mqtt.willmsg_len", "Will Message Length"),
-	[F_WILLMSG] = {"mqtt.willmsg", "Will Message", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
-	[F_USERNAME_LEN] = U16D("mqtt.username_len", "User Name Length"),
-	[F_USERNAME] = STR("mqtt.username", "User Name"),
-	[F_PASSWD_LEN] = U16D("mqtt.passwd_len", "Password Length"),
-	[F_PASSWD] = STR("mqtt.passwd", "Password"),
-	[F_CONACK_FLAGS] = {"mqtt.conack.flags", "Acknowledge Flags", NM_FT_UINT8, NM_BASE_HEX, NULL, 0, NULL},
-	[F_CONACK_RESERVED] = FLAG("mqtt.conack.flags.reserved", "Reserved", 0xfe),
-	[F_CONACK_SP] = FLAG("mqtt.conack.flags.sp", "Session Present", 0x01),
-	[F_CONACK_VAL] = U8D("mqtt.conack.val", "Return Code", 0),
-	[F_MSGID] = U16D("mqtt.msgid", "Message Identifier"),
-	[F_TOPIC_LEN] = U16D("mqtt.topic_len", "Topic Length"),
-	[F_TOPIC] = STR("mqtt.topic", "Topic"),
-	[F_SUB_QOS] = U8D("mqtt.sub.qos", "Requested QoS", 0),
-	[F_SUBACK_QOS] = U8D("mqtt.suback.qos", "Granted QoS", 0),
-	[F_MSG] = {"mqtt.msg", "Message", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
+    [F_LEN] = {"mqtt.len", "Msg Len", NM_FT_UINT64, NM_BASE_DEC, NULL, 0, NULL},
+    [F_HDRFLAGS] = {"mqtt.hdrflags", "Header Flags", NM_FT_UINT8, NM_BASE_HEX, NULL, 0, NULL},
+    [F_MSGTYPE] = {"mqtt.msgtype", "Message Type", NM_FT_UINT8, NM_BASE_DEC, msgtypes, 0xf0, NULL},
+    [F_HDR_RESERVED] = U8D("mqtt.hdr_reserved", "Reserved", 0x0f),
+    [F_DUPFLAG] = FLAG("mqtt.dupflag", "DUP Flag", 0x08),
+    [F_QOS] = U8D("mqtt.qos", "QoS Level", 0x06),
+    [F_RETAIN] = FLAG("mqtt.retain", "Retain", 0x01),
+    [F_PROTO_LEN] = U16D("mqtt.proto_len", "Protocol Name Length"),
+    [F_PROTONAME] = STR("mqtt.protoname", "Protocol Name"),
+    [F_VER] = U8D("mqtt.ver", "Version", 0),
+    [F_CONFLAGS] = {"mqtt.conflags", "Connect Flags", NM_FT_UINT8, NM_BASE_HEX, NULL, 0, NULL},
+    [F_CF_UNAME] = FLAG("mqtt.conflag.uname", "User Name Flag", 0x80),
+    [F_CF_PASSWD] = FLAG("mqtt.conflag.passwd", "Password Flag", 0x40),
+    [F_CF_RETAIN] = FLAG("mqtt.conflag.retain", "Will Retain", 0x20),
+    [F_CF_QOS] = U8D("mqtt.conflag.qos", "QoS Level", 0x18),
+    [F_CF_WILLFLAG] = FLAG("mqtt.conflag.willflag", "Will Flag", 0x04),
+    [F_CF_CLEANSESS] = FLAG("mqtt.conflag.cleansess", "Clean Session Flag", 0x02),
+    [F_CF_RESERVED] = FLAG("mqtt.conflag.reserved", "(Reserved)", 0x01),
+    [F_KALIVE] = U16D("mqtt.kalive", "Keep Alive"),
+    [F_CLIENTID_LEN] = U16D("mqtt.clientid_len", "Client ID Length"),
+    [F_CLIENTID] = STR("mqtt.clientid", "Client ID"),
+    [F_WILLTOPIC_LEN] = U16D("mqtt.willtopic_len", "Will Topic Length"),
+    [F_WILLTOPIC] = STR("mqtt.willtopic", "Will Topic"),
+    [F_WILLMSG_LEN] = U16D("mqtt.willmsg_len", "Will Message Length"),
+    [F_WILLMSG] = {"mqtt.willmsg", "Will Message", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
+    [F_USERNAME_LEN] = U16D("mqtt.username_len", "User Name Length"),
+    [F_USERNAME] = STR("mqtt.username", "User Name"),
+    [F_PASSWD_LEN] = U16D("mqtt.passwd_len", "Password Length"),
+    [F_PASSWD] = STR("mqtt.passwd", "Password"),
+    [F_CONACK_FLAGS] = {"mqtt.conack.flags", "Acknowledge Flags", NM_FT_UINT8, NM_BASE_HEX, NULL, 0, NULL},
+    [F_CONACK_RESERVED] = FLAG("mqtt.conack.flags.reserved", "Reserved", 0xfe),
+    [F_CONACK_SP] = FLAG("mqtt.conack.flags.sp", "Session Present", 0x01),
+    [F_CONACK_VAL] = U8D("mqtt.conack.val", "Return Code", 0),
+    [F_MSGID] = U16D("mqtt.msgid", "Message Identifier"),
+    [F_TOPIC_LEN] = U16D("mqtt.topic_len", "Topic Length"),
+    [F_TOPIC] = STR("mqtt.topic", "Topic"),
+    [F_SUB_QOS] = U8D("mqtt.sub.qos", "Requested QoS", 0),
+    [F_SUBACK_QOS] = U8D("mqtt.suback.qos", "Granted QoS", 0),
+    [F_MSG] = {"mqtt.msg", "Message", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
 };
 
 static uint32_t add_u8(nm_packet *pk, int t, nm_cursor *c, int f)
@@ -271,5 +318,5 @@ static void init_mqtt(void)
 }
 
 nm_protocol nm_proto_mqtt = {
-	"mqtt", "MQTT", "MQ Telemetry Transport Protocol", fields, F_COUNT, dissect_mqtt, init_mqtt, 0,
+    "mqtt", "MQTT", "MQ Telemetry Transport Protocol", fields, F_COUNT, dissect_mqtt, init_mqtt, 0,
 };

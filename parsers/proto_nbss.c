@@ -13,33 +13,50 @@
 #include "protos.h"
 
 enum {
-	F_TYPE, F_FLAGS, F_FLAGS_E, F_LENGTH, F_ERROR_CODE, F_RETARGET_IP, F_RETARGET_PORT,
-	F_CONTINUATION, F_CALLED, F_CALLING, F_COUNT
+	F_TYPE,
+	F_FLAGS,
+	F_FLAGS_E,
+	F_LENGTH,
+	F_ERROR_CODE,
+	F_RETARGET_IP,
+	F_RETARGET_PORT,
+	F_CONTINUATION,
+	F_CALLED,
+	F_CALLING,
+	F_COUNT
 };
 
 static const nm_vals types[] = {
-	{0x00, "Session message"}, {0x81, "Session request"}, {0x82, "Positive session response"},
-	{0x83, "Negative session response"}, {0x84, "Retarget session response"}, {0x85, "Session keep-alive"},
-	{0, NULL},
+    {0x00, "Session message"},
+    {0x81, "Session request"},
+    {0x82, "Positive session response"},
+    {0x83, "Negative session response"},
+    {0x84, "Retarget session response"},
+    {0x85, "Session keep-alive"},
+    {0, NULL},
 };
 
 static const nm_vals errors[] = {
-	{0x80, "Not listening on called name"}, {0x81, "Not listening for calling name"},
-	{0x82, "Called name not present"}, {0x83, "Called name present, but insufficient resources"},
-	{0x8f, "Unspecified error"}, {0, NULL},
+    {0x80, "Not listening on called name"},
+    {0x81, "Not listening for calling name"},
+    {0x82, "Called name not present"},
+    {0x83, "Called name present, but insufficient resources"},
+    {0x8f, "Unspecified error"},
+    {0, NULL},
 };
 
 static const nm_field fields[] = {
-	[F_TYPE] = {"nbss.type", "Message Type", NM_FT_UINT8, NM_BASE_HEX, types, 0, NULL},
-	[F_FLAGS] = {"nbss.flags", "Flags", NM_FT_UINT8, NM_BASE_HEX, NULL, 0, NULL},
-	[F_FLAGS_E] = {"nbss.flags.e", "Extend", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0x1, NULL},
-	[F_LENGTH] = {"nbss.length", "Length", NM_FT_UINT24, NM_BASE_DEC, NULL, 0, "Length of trailer (payload) following this field in bytes"},
-	[F_ERROR_CODE] = {"nbss.error_code", "Error code", NM_FT_UINT8, NM_BASE_HEX, errors, 0, NULL},
-	[F_RETARGET_IP] = {"nbss.retarget_ip_address", "Retarget IP address", NM_FT_IPv4, NM_BASE_NONE, NULL, 0, NULL},
-	[F_RETARGET_PORT] = {"nbss.retarget_port", "Retarget port", NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL},
-	[F_CONTINUATION] = {"nbss.continuation_data", "Continuation data", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
-	[F_CALLED] = {"nbss.called_name", "Called name", NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL},
-	[F_CALLING] = {"nbss.calling_name", "Calling name", NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL},
+    [F_TYPE] = {"nbss.type", "Message Type", NM_FT_UINT8, NM_BASE_HEX, types, 0, NULL},
+    [F_FLAGS] = {"nbss.flags", "Flags", NM_FT_UINT8, NM_BASE_HEX, NULL, 0, NULL},
+    [F_FLAGS_E] = {"nbss.flags.e", "Extend", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0x1, NULL},
+    [F_LENGTH] = {"nbss.length", "Length", NM_FT_UINT24, NM_BASE_DEC, NULL, 0,
+                  "Length of trailer (payload) following this field in bytes"},
+    [F_ERROR_CODE] = {"nbss.error_code", "Error code", NM_FT_UINT8, NM_BASE_HEX, errors, 0, NULL},
+    [F_RETARGET_IP] = {"nbss.retarget_ip_address", "Retarget IP address", NM_FT_IPv4, NM_BASE_NONE, NULL, 0, NULL},
+    [F_RETARGET_PORT] = {"nbss.retarget_port", "Retarget port", NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL},
+    [F_CONTINUATION] = {"nbss.continuation_data", "Continuation data", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
+    [F_CALLED] = {"nbss.called_name", "Called name", NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL},
+    [F_CALLING] = {"nbss.calling_name", "Calling name", NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL},
 };
 
 /* A first-level encoded NetBIOS name (length 32, "CKFDENEC..."): the name
@@ -86,7 +103,7 @@ static int session_message(nm_packet *pk, nm_cursor *m)
 	bool ok;
 	uint8_t b0 = nm_cur_peek(m, 0, &ok);
 	bool smb = ok && (b0 == 0xff || b0 == 0xfe) && nm_cur_peek(m, 1, &ok) == 'S' && nm_cur_peek(m, 2, &ok) == 'M' &&
-		   nm_cur_peek(m, 3, &ok) == 'B' && ok;
+	           nm_cur_peek(m, 3, &ok) == 'B' && ok;
 	if (!smb)
 		return nm_call_data(pk, m, -1);
 	pk->info[0] = '\0';
@@ -150,7 +167,8 @@ static bool header_ok(const nm_cursor *c)
 	uint8_t type = nm_cur_peek(c, 0, &ok);
 	if (!ok || !nm_val_label(types, type, NULL))
 		return false;
-	uint32_t len = (uint32_t)nm_cur_peek(c, 1, &ok) << 16 | (uint32_t)nm_cur_peek(c, 2, &ok) << 8 | nm_cur_peek(c, 3, &ok);
+	uint32_t len =
+	    (uint32_t)nm_cur_peek(c, 1, &ok) << 16 | (uint32_t)nm_cur_peek(c, 2, &ok) << 8 | nm_cur_peek(c, 3, &ok);
 	return ok && (type != 0 || len != 0);
 }
 
@@ -184,5 +202,5 @@ static void init_nbss(void)
 }
 
 nm_protocol nm_proto_nbss = {
-	"nbss", "NBSS", "NetBIOS Session Service", fields, F_COUNT, dissect_nbss, init_nbss, 0,
+    "nbss", "NBSS", "NetBIOS Session Service", fields, F_COUNT, dissect_nbss, init_nbss, 0,
 };

@@ -10,14 +10,17 @@
 
 enum { F_REQ_COMMAND, F_REQ_PARAMETER, F_RESP_INDICATOR, F_RESP_DESCRIPTION, F_RESP_DATA, F_COUNT };
 
-#define STR(n, l) {n, l, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL}
+#define STR(n, l)                                                                                                      \
+	{                                                                                                              \
+		n, l, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL                                                        \
+	}
 
 static const nm_field fields[] = {
-	[F_REQ_COMMAND] = STR("pop.request.command", "Request command"),
-	[F_REQ_PARAMETER] = STR("pop.request.parameter", "Request parameter"),
-	[F_RESP_INDICATOR] = STR("pop.response.indicator", "Response indicator"),
-	[F_RESP_DESCRIPTION] = STR("pop.response.description", "Response description"),
-	[F_RESP_DATA] = STR("pop.response.data", "Data"),
+    [F_REQ_COMMAND] = STR("pop.request.command", "Request command"),
+    [F_REQ_PARAMETER] = STR("pop.request.parameter", "Request parameter"),
+    [F_RESP_INDICATOR] = STR("pop.response.indicator", "Response indicator"),
+    [F_RESP_DESCRIPTION] = STR("pop.response.description", "Response description"),
+    [F_RESP_DATA] = STR("pop.response.data", "Data"),
 };
 
 static void first_line(nm_packet *pk, int t, const nm_line *ln, const uint8_t *b, bool req)
@@ -29,7 +32,7 @@ static void first_line(nm_packet *pk, int t, const nm_line *ln, const uint8_t *b
 	nm_add_text_bytes(pk, t, &fields[req ? F_REQ_COMMAND : F_RESP_INDICATOR], ln->off, b, tl, false);
 	if (rest < ln->len)
 		nm_add_text_bytes(pk, t, &fields[req ? F_REQ_PARAMETER : F_RESP_DESCRIPTION], ln->off + rest, b + rest,
-				  ln->len - rest, false);
+		                  ln->len - rest, false);
 }
 
 static int dissect_pop(nm_packet *pk, nm_cursor *c, int parent)
@@ -56,5 +59,5 @@ static void init_pop(void)
 }
 
 nm_protocol nm_proto_pop = {
-	"pop", "POP", "Post Office Protocol", fields, F_COUNT, dissect_pop, init_pop, 0,
+    "pop", "POP", "Post Office Protocol", fields, F_COUNT, dissect_pop, init_pop, 0,
 };

@@ -12,43 +12,80 @@
 #include "protos.h"
 
 enum {
-	F_VERSION, F_PADDING, F_EXT, F_CC, F_MARKER, F_P_TYPE, F_SEQ, F_TIMESTAMP, F_SSRC, F_CSRC_ITEM,
-	F_EXT_PROFILE, F_EXT_LEN, F_HDR_EXT, F_EXT_ID, F_EXT_ELEN, F_PAYLOAD, F_PADDING_DATA, F_PADDING_COUNT,
+	F_VERSION,
+	F_PADDING,
+	F_EXT,
+	F_CC,
+	F_MARKER,
+	F_P_TYPE,
+	F_SEQ,
+	F_TIMESTAMP,
+	F_SSRC,
+	F_CSRC_ITEM,
+	F_EXT_PROFILE,
+	F_EXT_LEN,
+	F_HDR_EXT,
+	F_EXT_ID,
+	F_EXT_ELEN,
+	F_PAYLOAD,
+	F_PADDING_DATA,
+	F_PADDING_COUNT,
 	F_COUNT
 };
 
 static const nm_vals payload_types[] = {
-	{0, "ITU-T G.711 PCMU"}, {2, "ITU-T G.721"}, {3, "GSM 06.10"}, {4, "ITU-T G.723"}, {5, "DVI4 8000 samples/s"},
-	{6, "DVI4 16000 samples/s"}, {7, "Experimental linear predictive encoding from Xerox PARC"},
-	{8, "ITU-T G.711 PCMA"}, {9, "ITU-T G.722"}, {10, "16-bit uncompressed audio, stereo"},
-	{11, "16-bit uncompressed audio, monaural"}, {12, "Qualcomm Code Excited Linear Predictive coding"},
-	{13, "Comfort noise"}, {14, "MPEG-I/II Audio"}, {15, "ITU-T G.728"}, {16, "DVI4 11025 samples/s"},
-	{17, "DVI4 22050 samples/s"}, {18, "ITU-T G.729"}, {25, "Sun CellB video encoding"},
-	{26, "JPEG-compressed video"}, {28, "'nv' program"}, {31, "ITU-T H.261"}, {32, "MPEG-I/II Video"},
-	{33, "MPEG-II transport streams"}, {34, "ITU-T H.263"}, {0, NULL},
+    {0, "ITU-T G.711 PCMU"},
+    {2, "ITU-T G.721"},
+    {3, "GSM 06.10"},
+    {4, "ITU-T G.723"},
+    {5, "DVI4 8000 samples/s"},
+    {6, "DVI4 16000 samples/s"},
+    {7, "Experimental linear predictive encoding from Xerox PARC"},
+    {8, "ITU-T G.711 PCMA"},
+    {9, "ITU-T G.722"},
+    {10, "16-bit uncompressed audio, stereo"},
+    {11, "16-bit uncompressed audio, monaural"},
+    {12, "Qualcomm Code Excited Linear Predictive coding"},
+    {13, "Comfort noise"},
+    {14, "MPEG-I/II Audio"},
+    {15, "ITU-T G.728"},
+    {16, "DVI4 11025 samples/s"},
+    {17, "DVI4 22050 samples/s"},
+    {18, "ITU-T G.729"},
+    {25, "Sun CellB video encoding"},
+    {26, "JPEG-compressed video"},
+    {28, "'nv' program"},
+    {31, "ITU-T H.261"},
+    {32, "MPEG-I/II Video"},
+    {33, "MPEG-II transport streams"},
+    {34, "ITU-T H.263"},
+    {0, NULL},
 };
 
-#define FLAG(n, l, m) {n, l, NM_FT_BOOLEAN, NM_BASE_NONE, NULL, m, NULL}
+#define FLAG(n, l, m)                                                                                                  \
+	{                                                                                                              \
+		n, l, NM_FT_BOOLEAN, NM_BASE_NONE, NULL, m, NULL                                                       \
+	}
 
 static const nm_field fields[] = {
-	[F_VERSION] = {"rtp.version", "Version", NM_FT_UINT8, NM_BASE_DEC, NULL, 0xc0, NULL},
-	[F_PADDING] = FLAG("rtp.padding", "Padding", 0x20),
-	[F_EXT] = FLAG("rtp.ext", "Extension", 0x10),
-	[F_CC] = {"rtp.cc", "Contributing source identifiers count", NM_FT_UINT8, NM_BASE_DEC, NULL, 0x0f, NULL},
-	[F_MARKER] = FLAG("rtp.marker", "Marker", 0x80),
-	[F_P_TYPE] = {"rtp.p_type", "Payload type", NM_FT_UINT8, NM_BASE_DEC, payload_types, 0x7f, NULL},
-	[F_SEQ] = {"rtp.seq", "Sequence number", NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL},
-	[F_TIMESTAMP] = {"rtp.timestamp", "Timestamp", NM_FT_UINT32, NM_BASE_DEC, NULL, 0, NULL},
-	[F_SSRC] = {"rtp.ssrc", "Synchronization Source identifier", NM_FT_UINT32, NM_BASE_HEX_DEC, NULL, 0, NULL},
-	[F_CSRC_ITEM] = {"rtp.csrc.item", "CSRC item", NM_FT_UINT32, NM_BASE_HEX_DEC, NULL, 0, NULL},
-	[F_EXT_PROFILE] = {"rtp.ext.profile", "Defined by profile", NM_FT_UINT16, NM_BASE_HEX_DEC, NULL, 0, NULL},
-	[F_EXT_LEN] = {"rtp.ext.len", "Extension length", NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL},
-	[F_HDR_EXT] = {"rtp.hdr_ext", "Header extension", NM_FT_UINT32, NM_BASE_HEX_DEC, NULL, 0, NULL},
-	[F_EXT_ID] = {"rtp.ext.rfc5285.id", "Identifier", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
-	[F_EXT_ELEN] = {"rtp.ext.rfc5285.len", "Length", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
-	[F_PAYLOAD] = {"rtp.payload", "Payload", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
-	[F_PADDING_DATA] = {"rtp.padding.data", "Padding data", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
-	[F_PADDING_COUNT] = {"rtp.padding.count", "Padding count", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
+    [F_VERSION] = {"rtp.version", "Version", NM_FT_UINT8, NM_BASE_DEC, NULL, 0xc0, NULL},
+    [F_PADDING] = FLAG("rtp.padding", "Padding", 0x20),
+    [F_EXT] = FLAG("rtp.ext", "Extension", 0x10),
+    [F_CC] = {"rtp.cc", "Contributing source identifiers count", NM_FT_UINT8, NM_BASE_DEC, NULL, 0x0f, NULL},
+    [F_MARKER] = FLAG("rtp.marker", "Marker", 0x80),
+    [F_P_TYPE] = {"rtp.p_type", "Payload type", NM_FT_UINT8, NM_BASE_DEC, payload_types, 0x7f, NULL},
+    [F_SEQ] = {"rtp.seq", "Sequence number", NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL},
+    [F_TIMESTAMP] = {"rtp.timestamp", "Timestamp", NM_FT_UINT32, NM_BASE_DEC, NULL, 0, NULL},
+    [F_SSRC] = {"rtp.ssrc", "Synchronization Source identifier", NM_FT_UINT32, NM_BASE_HEX_DEC, NULL, 0, NULL},
+    [F_CSRC_ITEM] = {"rtp.csrc.item", "CSRC item", NM_FT_UINT32, NM_BASE_HEX_DEC, NULL, 0, NULL},
+    [F_EXT_PROFILE] = {"rtp.ext.profile", "Defined by profile", NM_FT_UINT16, NM_BASE_HEX_DEC, NULL, 0, NULL},
+    [F_EXT_LEN] = {"rtp.ext.len", "Extension length", NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL},
+    [F_HDR_EXT] = {"rtp.hdr_ext", "Header extension", NM_FT_UINT32, NM_BASE_HEX_DEC, NULL, 0, NULL},
+    [F_EXT_ID] = {"rtp.ext.rfc5285.id", "Identifier", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
+    [F_EXT_ELEN] = {"rtp.ext.rfc5285.len", "Length", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
+    [F_PAYLOAD] = {"rtp.payload", "Payload", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
+    [F_PADDING_DATA] = {"rtp.padding.data", "Padding data", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
+    [F_PADDING_COUNT] = {"rtp.padding.count", "Padding count", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
 };
 
 /* RFC 8285 one-byte elements: ID and length nibbles, 0 bytes are padding. */
@@ -132,7 +169,7 @@ static int dissect_rtp(nm_packet *pk, nm_cursor *c, int parent)
 	char dyn[32];
 	snprintf(dyn, sizeof dyn, "%s-%u", (b1 & 0x7f) >= 96 ? "DynamicRTP-Type" : "Unknown", b1 & 0x7fu);
 	nm_set_info(pk, "PT=%s, SSRC=0x%X, Seq=%u, Time=%u%s", nm_val_label(payload_types, b1 & 0x7fu, dyn), ssrc, seq,
-		    ts, b1 & 0x80 ? ", Mark" : "");
+	            ts, b1 & 0x80 ? ", Mark" : "");
 	for (unsigned i = 0; i < (b0 & 0x0fu); i++) {
 		uint32_t at = c->pos;
 		uint32_t csrc = nm_cur_be32(c);
@@ -146,5 +183,5 @@ static int dissect_rtp(nm_packet *pk, nm_cursor *c, int parent)
 }
 
 nm_protocol nm_proto_rtp = {
-	"rtp", "RTP", "Real-Time Transport Protocol", fields, F_COUNT, dissect_rtp, NULL, 0,
+    "rtp", "RTP", "Real-Time Transport Protocol", fields, F_COUNT, dissect_rtp, NULL, 0,
 };

@@ -12,51 +12,97 @@
 #include "protos.h"
 
 enum {
-	F_PROTOCOL_ID, F_HEADER_LEN, F_CREDIT_CHARGE, F_NT_STATUS, F_CHANNEL_SEQUENCE, F_RESERVED, F_CMD,
-	F_CREDITS_REQUESTED, F_CREDITS_GRANTED, F_FLAGS, F_FL_RESPONSE, F_FL_ASYNC, F_FL_CHAINED, F_FL_SIGNATURE,
-	F_FL_PRIORITY, F_FL_DFS, F_FL_REPLAY, F_CHAIN_OFFSET, F_MSG_ID, F_AID, F_PID, F_TID, F_SESID, F_SIGNATURE,
-	F_BUFFER_CODE, F_BUFFER_CODE_LEN, F_BUFFER_CODE_DYN, F_COUNT
+	F_PROTOCOL_ID,
+	F_HEADER_LEN,
+	F_CREDIT_CHARGE,
+	F_NT_STATUS,
+	F_CHANNEL_SEQUENCE,
+	F_RESERVED,
+	F_CMD,
+	F_CREDITS_REQUESTED,
+	F_CREDITS_GRANTED,
+	F_FLAGS,
+	F_FL_RESPONSE,
+	F_FL_ASYNC,
+	F_FL_CHAINED,
+	F_FL_SIGNATURE,
+	F_FL_PRIORITY,
+	F_FL_DFS,
+	F_FL_REPLAY,
+	F_CHAIN_OFFSET,
+	F_MSG_ID,
+	F_AID,
+	F_PID,
+	F_TID,
+	F_SESID,
+	F_SIGNATURE,
+	F_BUFFER_CODE,
+	F_BUFFER_CODE_LEN,
+	F_BUFFER_CODE_DYN,
+	F_COUNT
 };
 
 static const nm_vals commands[] = {
-	{0, "Negotiate Protocol"}, {1, "Session Setup"}, {2, "Session Logoff"}, {3, "Tree Connect"},
-	{4, "Tree Disconnect"}, {5, "Create"}, {6, "Close"}, {7, "Flush"}, {8, "Read"}, {9, "Write"},
-	{10, "Lock"}, {11, "Ioctl"}, {12, "Cancel"}, {13, "KeepAlive"}, {14, "Find"}, {15, "Notify"},
-	{16, "GetInfo"}, {17, "SetInfo"}, {18, "Break"}, {0, NULL},
+    {0, "Negotiate Protocol"},
+    {1, "Session Setup"},
+    {2, "Session Logoff"},
+    {3, "Tree Connect"},
+    {4, "Tree Disconnect"},
+    {5, "Create"},
+    {6, "Close"},
+    {7, "Flush"},
+    {8, "Read"},
+    {9, "Write"},
+    {10, "Lock"},
+    {11, "Ioctl"},
+    {12, "Cancel"},
+    {13, "KeepAlive"},
+    {14, "Find"},
+    {15, "Notify"},
+    {16, "GetInfo"},
+    {17, "SetInfo"},
+    {18, "Break"},
+    {0, NULL},
 };
 
-#define U16D(n, l) {n, l, NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL}
-#define FLAG(n, l, m) {n, l, NM_FT_BOOLEAN, NM_BASE_NONE, NULL, m, NULL}
+#define U16D(n, l)                                                                                                     \
+	{                                                                                                              \
+		n, l, NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL                                                         \
+	}
+#define FLAG(n, l, m)                                                                                                  \
+	{                                                                                                              \
+		n, l, NM_FT_BOOLEAN, NM_BASE_NONE, NULL, m, NULL                                                       \
+	}
 
 static const nm_field fields[] = {
-	[F_PROTOCOL_ID] = {"smb2.protocol_id", "ProtocolId", NM_FT_UINT32, NM_BASE_HEX, NULL, 0, NULL},
-	[F_HEADER_LEN] = U16D("smb2.header_len", "Header Length"),
-	[F_CREDIT_CHARGE] = U16D("smb2.credit.charge", "Credit Charge"),
-	[F_NT_STATUS] = {"smb2.nt_status", "NT Status", NM_FT_UINT32, NM_BASE_HEX, nm_nt_status_vals, 0, NULL},
-	[F_CHANNEL_SEQUENCE] = U16D("smb2.channel_sequence", "Channel Sequence"),
-	[F_RESERVED] = {"smb2.reserved", "Reserved", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
-	[F_CMD] = {"smb2.cmd", "Command", NM_FT_UINT16, NM_BASE_DEC, commands, 0, NULL},
-	[F_CREDITS_REQUESTED] = U16D("smb2.credits.requested", "Credits requested"),
-	[F_CREDITS_GRANTED] = U16D("smb2.credits.granted", "Credits granted"),
-	[F_FLAGS] = {"smb2.flags", "Flags", NM_FT_UINT32, NM_BASE_HEX, NULL, 0, NULL},
-	[F_FL_RESPONSE] = FLAG("smb2.flags.response", "Response", 0x1),
-	[F_FL_ASYNC] = FLAG("smb2.flags.async", "Async command", 0x2),
-	[F_FL_CHAINED] = FLAG("smb2.flags.chained", "Chained", 0x4),
-	[F_FL_SIGNATURE] = FLAG("smb2.flags.signature", "Signing", 0x8),
-	[F_FL_PRIORITY] = FLAG("smb2.flags.priority_mask", "Priority", 0x70),
-	[F_FL_DFS] = FLAG("smb2.flags.dfs", "DFS operation", 0x10000000),
-	[F_FL_REPLAY] = FLAG("smb2.flags.replay", "Replay operation", 0x20000000),
-	[F_CHAIN_OFFSET] = {"smb2.chain_offset", "Chain Offset", NM_FT_UINT32, NM_BASE_HEX, NULL, 0, NULL},
-	[F_MSG_ID] = {"smb2.msg_id", "Message ID", NM_FT_UINT64, NM_BASE_DEC, NULL, 0, NULL},
-	[F_AID] = {"smb2.aid", "Async Id", NM_FT_UINT64, NM_BASE_HEX, NULL, 0, NULL},
-	[F_PID] = {"smb2.pid", "Process Id", NM_FT_UINT32, NM_BASE_HEX, NULL, 0, NULL},
-	[F_TID] = {"smb2.tid", "Tree Id", NM_FT_UINT32, NM_BASE_HEX, NULL, 0, NULL},
-	[F_SESID] = {"smb2.sesid", "Session Id", NM_FT_UINT64, NM_BASE_HEX, NULL, 0, NULL},
-	[F_SIGNATURE] = {"smb2.signature", "Signature", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
-	[F_BUFFER_CODE] = {"smb2.buffer_code", "StructureSize", NM_FT_UINT16, NM_BASE_HEX, NULL, 0, NULL},
-	[F_BUFFER_CODE_LEN] = {"smb2.buffer_code.length", "Fixed Part Length", NM_FT_UINT16, NM_BASE_DEC, NULL, 0xfffe,
-			       NULL},
-	[F_BUFFER_CODE_DYN] = {"smb2.buffer_code.dynamic", "Dynamic Part", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0x1, NULL},
+    [F_PROTOCOL_ID] = {"smb2.protocol_id", "ProtocolId", NM_FT_UINT32, NM_BASE_HEX, NULL, 0, NULL},
+    [F_HEADER_LEN] = U16D("smb2.header_len", "Header Length"),
+    [F_CREDIT_CHARGE] = U16D("smb2.credit.charge", "Credit Charge"),
+    [F_NT_STATUS] = {"smb2.nt_status", "NT Status", NM_FT_UINT32, NM_BASE_HEX, nm_nt_status_vals, 0, NULL},
+    [F_CHANNEL_SEQUENCE] = U16D("smb2.channel_sequence", "Channel Sequence"),
+    [F_RESERVED] = {"smb2.reserved", "Reserved", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
+    [F_CMD] = {"smb2.cmd", "Command", NM_FT_UINT16, NM_BASE_DEC, commands, 0, NULL},
+    [F_CREDITS_REQUESTED] = U16D("smb2.credits.requested", "Credits requested"),
+    [F_CREDITS_GRANTED] = U16D("smb2.credits.granted", "Credits granted"),
+    [F_FLAGS] = {"smb2.flags", "Flags", NM_FT_UINT32, NM_BASE_HEX, NULL, 0, NULL},
+    [F_FL_RESPONSE] = FLAG("smb2.flags.response", "Response", 0x1),
+    [F_FL_ASYNC] = FLAG("smb2.flags.async", "Async command", 0x2),
+    [F_FL_CHAINED] = FLAG("smb2.flags.chained", "Chained", 0x4),
+    [F_FL_SIGNATURE] = FLAG("smb2.flags.signature", "Signing", 0x8),
+    [F_FL_PRIORITY] = FLAG("smb2.flags.priority_mask", "Priority", 0x70),
+    [F_FL_DFS] = FLAG("smb2.flags.dfs", "DFS operation", 0x10000000),
+    [F_FL_REPLAY] = FLAG("smb2.flags.replay", "Replay operation", 0x20000000),
+    [F_CHAIN_OFFSET] = {"smb2.chain_offset", "Chain Offset", NM_FT_UINT32, NM_BASE_HEX, NULL, 0, NULL},
+    [F_MSG_ID] = {"smb2.msg_id", "Message ID", NM_FT_UINT64, NM_BASE_DEC, NULL, 0, NULL},
+    [F_AID] = {"smb2.aid", "Async Id", NM_FT_UINT64, NM_BASE_HEX, NULL, 0, NULL},
+    [F_PID] = {"smb2.pid", "Process Id", NM_FT_UINT32, NM_BASE_HEX, NULL, 0, NULL},
+    [F_TID] = {"smb2.tid", "Tree Id", NM_FT_UINT32, NM_BASE_HEX, NULL, 0, NULL},
+    [F_SESID] = {"smb2.sesid", "Session Id", NM_FT_UINT64, NM_BASE_HEX, NULL, 0, NULL},
+    [F_SIGNATURE] = {"smb2.signature", "Signature", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
+    [F_BUFFER_CODE] = {"smb2.buffer_code", "StructureSize", NM_FT_UINT16, NM_BASE_HEX, NULL, 0, NULL},
+    [F_BUFFER_CODE_LEN] = {"smb2.buffer_code.length", "Fixed Part Length", NM_FT_UINT16, NM_BASE_DEC, NULL, 0xfffe,
+                           NULL},
+    [F_BUFFER_CODE_DYN] = {"smb2.buffer_code.dynamic", "Dynamic Part", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0x1, NULL},
 };
 
 static uint64_t le64(nm_cursor *c)
@@ -125,7 +171,7 @@ static int64_t header(nm_packet *pk, nm_cursor *c)
 	char unk[32];
 	snprintf(unk, sizeof unk, "Unknown (0x%04x)", cmd);
 	nm_append_info(pk, "%s%s %s", pk->info[0] ? "; " : "", nm_val_label(commands, cmd, unk),
-		       response ? "Response" : "Request");
+	               response ? "Response" : "Request");
 	add_status(pk, t, s, status, response);
 	nm_add_uint(pk, t, &fields[F_CMD], s + 12, 2, cmd);
 	nm_add_uint(pk, t, &fields[response ? F_CREDITS_GRANTED : F_CREDITS_REQUESTED], s + 14, 2, credits);
@@ -163,5 +209,5 @@ static int dissect_smb2(nm_packet *pk, nm_cursor *c, int parent)
 }
 
 nm_protocol nm_proto_smb2 = {
-	"smb2", "SMB2", "SMB2 (Server Message Block Protocol version 2)", fields, F_COUNT, dissect_smb2, NULL, 0,
+    "smb2", "SMB2", "SMB2 (Server Message Block Protocol version 2)", fields, F_COUNT, dissect_smb2, NULL, 0,
 };

@@ -11,21 +11,31 @@
 #include "text_lines.h"
 
 enum {
-	F_REQ, F_RSP, F_COMMAND_LINE, F_REQ_COMMAND, F_REQ_PARAMETER, F_RESPONSE, F_RESPONSE_CODE,
-	F_RSP_PARAMETER, F_COUNT
+	F_REQ,
+	F_RSP,
+	F_COMMAND_LINE,
+	F_REQ_COMMAND,
+	F_REQ_PARAMETER,
+	F_RESPONSE,
+	F_RESPONSE_CODE,
+	F_RSP_PARAMETER,
+	F_COUNT
 };
 
-#define STR(n, l) {n, l, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL}
+#define STR(n, l)                                                                                                      \
+	{                                                                                                              \
+		n, l, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL                                                        \
+	}
 
 static const nm_field fields[] = {
-	[F_REQ] = {"smtp.req", "Request", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0, NULL},
-	[F_RSP] = {"smtp.rsp", "Response", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0, NULL},
-	[F_COMMAND_LINE] = STR("smtp.command_line", "Command Line"),
-	[F_REQ_COMMAND] = STR("smtp.req.command", "Command"),
-	[F_REQ_PARAMETER] = STR("smtp.req.parameter", "Request parameter"),
-	[F_RESPONSE] = STR("smtp.response", "Response"),
-	[F_RESPONSE_CODE] = {"smtp.response.code", "Response code", NM_FT_UINT32, NM_BASE_DEC, NULL, 0, NULL},
-	[F_RSP_PARAMETER] = STR("smtp.rsp.parameter", "Response parameter"),
+    [F_REQ] = {"smtp.req", "Request", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0, NULL},
+    [F_RSP] = {"smtp.rsp", "Response", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0, NULL},
+    [F_COMMAND_LINE] = STR("smtp.command_line", "Command Line"),
+    [F_REQ_COMMAND] = STR("smtp.req.command", "Command"),
+    [F_REQ_PARAMETER] = STR("smtp.req.parameter", "Request parameter"),
+    [F_RESPONSE] = STR("smtp.response", "Response"),
+    [F_RESPONSE_CODE] = {"smtp.response.code", "Response code", NM_FT_UINT32, NM_BASE_DEC, NULL, 0, NULL},
+    [F_RSP_PARAMETER] = STR("smtp.rsp.parameter", "Response parameter"),
 };
 
 static bool is_server_port(uint16_t p)
@@ -103,5 +113,5 @@ static void init_smtp(void)
 }
 
 nm_protocol nm_proto_smtp = {
-	"smtp", "SMTP", "Simple Mail Transfer Protocol", fields, F_COUNT, dissect_smtp, init_smtp, 0,
+    "smtp", "SMTP", "Simple Mail Transfer Protocol", fields, F_COUNT, dissect_smtp, init_smtp, 0,
 };

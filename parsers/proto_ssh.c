@@ -17,62 +17,101 @@
 #include "text_lines.h"
 
 enum {
-	F_PROTOCOL, F_PACKET_LENGTH, F_PADDING_LENGTH, F_MESSAGE_CODE, F_COOKIE,
-	F_KEX_LEN, F_KEX, F_HOSTKEY_LEN, F_HOSTKEY, F_ENC_CS_LEN, F_ENC_CS, F_ENC_SC_LEN, F_ENC_SC,
-	F_MAC_CS_LEN, F_MAC_CS, F_MAC_SC_LEN, F_MAC_SC, F_COMP_CS_LEN, F_COMP_CS, F_COMP_SC_LEN, F_COMP_SC,
-	F_LANG_CS_LEN, F_LANG_CS, F_LANG_SC_LEN, F_LANG_SC, F_FIRST_KEX_FOLLOWS, F_KEX_RESERVED,
-	F_PADDING_STRING, F_DIRECTION, F_COUNT
+	F_PROTOCOL,
+	F_PACKET_LENGTH,
+	F_PADDING_LENGTH,
+	F_MESSAGE_CODE,
+	F_COOKIE,
+	F_KEX_LEN,
+	F_KEX,
+	F_HOSTKEY_LEN,
+	F_HOSTKEY,
+	F_ENC_CS_LEN,
+	F_ENC_CS,
+	F_ENC_SC_LEN,
+	F_ENC_SC,
+	F_MAC_CS_LEN,
+	F_MAC_CS,
+	F_MAC_SC_LEN,
+	F_MAC_SC,
+	F_COMP_CS_LEN,
+	F_COMP_CS,
+	F_COMP_SC_LEN,
+	F_COMP_SC,
+	F_LANG_CS_LEN,
+	F_LANG_CS,
+	F_LANG_SC_LEN,
+	F_LANG_SC,
+	F_FIRST_KEX_FOLLOWS,
+	F_KEX_RESERVED,
+	F_PADDING_STRING,
+	F_DIRECTION,
+	F_COUNT
 };
 
-#define U32D(n, l) {n, l, NM_FT_UINT32, NM_BASE_DEC, NULL, 0, NULL}
-#define STR(n, l) {n, l, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL}
+#define U32D(n, l)                                                                                                     \
+	{                                                                                                              \
+		n, l, NM_FT_UINT32, NM_BASE_DEC, NULL, 0, NULL                                                         \
+	}
+#define STR(n, l)                                                                                                      \
+	{                                                                                                              \
+		n, l, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL                                                        \
+	}
 
 static const nm_vals msg_codes[] = {
-	{1, "Disconnect"}, {2, "Ignore"}, {3, "Unimplemented"}, {4, "Debug"}, {5, "Service Request"},
-	{6, "Service Accept"}, {7, "Extension Information"}, {20, "Key Exchange Init"}, {21, "New Keys"},
-	{30, "Elliptic Curve Diffie-Hellman Key Exchange Init"},
-	{31, "Elliptic Curve Diffie-Hellman Key Exchange Reply"}, {32, "Diffie-Hellman Group Exchange Init"},
-	{33, "Diffie-Hellman Group Exchange Reply"}, {34, "Diffie-Hellman Group Exchange Request"}, {0, NULL},
+    {1, "Disconnect"},
+    {2, "Ignore"},
+    {3, "Unimplemented"},
+    {4, "Debug"},
+    {5, "Service Request"},
+    {6, "Service Accept"},
+    {7, "Extension Information"},
+    {20, "Key Exchange Init"},
+    {21, "New Keys"},
+    {30, "Elliptic Curve Diffie-Hellman Key Exchange Init"},
+    {31, "Elliptic Curve Diffie-Hellman Key Exchange Reply"},
+    {32, "Diffie-Hellman Group Exchange Init"},
+    {33, "Diffie-Hellman Group Exchange Reply"},
+    {34, "Diffie-Hellman Group Exchange Request"},
+    {0, NULL},
 };
 
 static const nm_field fields[] = {
-	[F_PROTOCOL] = STR("ssh.protocol", "Protocol"),
-	[F_PACKET_LENGTH] = U32D("ssh.packet_length", "Packet Length"),
-	[F_PADDING_LENGTH] = {"ssh.padding_length", "Padding Length", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
-	[F_MESSAGE_CODE] = {"ssh.message_code", "Message Code", NM_FT_UINT8, NM_BASE_DEC, msg_codes, 0, NULL},
-	[F_COOKIE] = {"ssh.cookie", "Cookie", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
-	[F_KEX_LEN] = U32D("ssh.kex_algorithms_length", "kex_algorithms length"),
-	[F_KEX] = STR("ssh.kex_algorithms", "kex_algorithms string"),
-	[F_HOSTKEY_LEN] = U32D("ssh.server_host_key_algorithms_length", "server_host_key_algorithms length"),
-	[F_HOSTKEY] = STR("ssh.server_host_key_algorithms", "server_host_key_algorithms string"),
-	[F_ENC_CS_LEN] = U32D("ssh.encryption_algorithms_client_to_server_length",
-			      "encryption_algorithms_client_to_server length"),
-	[F_ENC_CS] = STR("ssh.encryption_algorithms_client_to_server", "encryption_algorithms_client_to_server string"),
-	[F_ENC_SC_LEN] = U32D("ssh.encryption_algorithms_server_to_client_length",
-			      "encryption_algorithms_server_to_client length"),
-	[F_ENC_SC] = STR("ssh.encryption_algorithms_server_to_client", "encryption_algorithms_server_to_client string"),
-	[F_MAC_CS_LEN] = U32D("ssh.mac_algorithms_client_to_server_length", "mac_algorithms_client_to_server length"),
-	[F_MAC_CS] = STR("ssh.mac_algorithms_client_to_server", "mac_algorithms_client_to_server string"),
-	[F_MAC_SC_LEN] = U32D("ssh.mac_algorithms_server_to_client_length", "mac_algorithms_server_to_client length"),
-	[F_MAC_SC] = STR("ssh.mac_algorithms_server_to_client", "mac_algorithms_server_to_client string"),
-	[F_COMP_CS_LEN] = U32D("ssh.compression_algorithms_client_to_server_length",
-			       "compression_algorithms_client_to_server length"),
-	[F_COMP_CS] = STR("ssh.compression_algorithms_client_to_server",
-			  "compression_algorithms_client_to_server string"),
-	[F_COMP_SC_LEN] = U32D("ssh.compression_algorithms_server_to_client_length",
-			       "compression_algorithms_server_to_client length"),
-	[F_COMP_SC] = STR("ssh.compression_algorithms_server_to_client",
-			  "compression_algorithms_server_to_client string"),
-	[F_LANG_CS_LEN] = U32D("ssh.languages_client_to_server_length", "languages_client_to_server length"),
-	[F_LANG_CS] = STR("ssh.languages_client_to_server", "languages_client_to_server string"),
-	[F_LANG_SC_LEN] = U32D("ssh.languages_server_to_client_length", "languages_server_to_client length"),
-	[F_LANG_SC] = STR("ssh.languages_server_to_client", "languages_server_to_client string"),
-	[F_FIRST_KEX_FOLLOWS] = {"ssh.first_kex_packet_follows", "First KEX Packet Follows", NM_FT_UINT8, NM_BASE_DEC,
-				 NULL, 0, NULL},
-	[F_KEX_RESERVED] = {"ssh.kex.reserved", "Reserved", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
-	[F_PADDING_STRING] = {"ssh.padding_string", "Padding String", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
-	[F_DIRECTION] = {"ssh.direction", "Direction", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0,
-			 "Message direction (server-to-client when set)"},
+    [F_PROTOCOL] = STR("ssh.protocol", "Protocol"),
+    [F_PACKET_LENGTH] = U32D("ssh.packet_length", "Packet Length"),
+    [F_PADDING_LENGTH] = {"ssh.padding_length", "Padding Length", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
+    [F_MESSAGE_CODE] = {"ssh.message_code", "Message Code", NM_FT_UINT8, NM_BASE_DEC, msg_codes, 0, NULL},
+    [F_COOKIE] = {"ssh.cookie", "Cookie", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
+    [F_KEX_LEN] = U32D("ssh.kex_algorithms_length", "kex_algorithms length"),
+    [F_KEX] = STR("ssh.kex_algorithms", "kex_algorithms string"),
+    [F_HOSTKEY_LEN] = U32D("ssh.server_host_key_algorithms_length", "server_host_key_algorithms length"),
+    [F_HOSTKEY] = STR("ssh.server_host_key_algorithms", "server_host_key_algorithms string"),
+    [F_ENC_CS_LEN] =
+        U32D("ssh.encryption_algorithms_client_to_server_length", "encryption_algorithms_client_to_server length"),
+    [F_ENC_CS] = STR("ssh.encryption_algorithms_client_to_server", "encryption_algorithms_client_to_server string"),
+    [F_ENC_SC_LEN] =
+        U32D("ssh.encryption_algorithms_server_to_client_length", "encryption_algorithms_server_to_client length"),
+    [F_ENC_SC] = STR("ssh.encryption_algorithms_server_to_client", "encryption_algorithms_server_to_client string"),
+    [F_MAC_CS_LEN] = U32D("ssh.mac_algorithms_client_to_server_length", "mac_algorithms_client_to_server length"),
+    [F_MAC_CS] = STR("ssh.mac_algorithms_client_to_server", "mac_algorithms_client_to_server string"),
+    [F_MAC_SC_LEN] = U32D("ssh.mac_algorithms_server_to_client_length", "mac_algorithms_server_to_client length"),
+    [F_MAC_SC] = STR("ssh.mac_algorithms_server_to_client", "mac_algorithms_server_to_client string"),
+    [F_COMP_CS_LEN] =
+        U32D("ssh.compression_algorithms_client_to_server_length", "compression_algorithms_client_to_server length"),
+    [F_COMP_CS] = STR("ssh.compression_algorithms_client_to_server", "compression_algorithms_client_to_server string"),
+    [F_COMP_SC_LEN] =
+        U32D("ssh.compression_algorithms_server_to_client_length", "compression_algorithms_server_to_client length"),
+    [F_COMP_SC] = STR("ssh.compression_algorithms_server_to_client", "compression_algorithms_server_to_client string"),
+    [F_LANG_CS_LEN] = U32D("ssh.languages_client_to_server_length", "languages_client_to_server length"),
+    [F_LANG_CS] = STR("ssh.languages_client_to_server", "languages_client_to_server string"),
+    [F_LANG_SC_LEN] = U32D("ssh.languages_server_to_client_length", "languages_server_to_client length"),
+    [F_LANG_SC] = STR("ssh.languages_server_to_client", "languages_server_to_client string"),
+    [F_FIRST_KEX_FOLLOWS] = {"ssh.first_kex_packet_follows", "First KEX Packet Follows", NM_FT_UINT8, NM_BASE_DEC, NULL,
+                             0, NULL},
+    [F_KEX_RESERVED] = {"ssh.kex.reserved", "Reserved", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
+    [F_PADDING_STRING] = {"ssh.padding_string", "Padding String", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
+    [F_DIRECTION] = {"ssh.direction", "Direction", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0,
+                     "Message direction (server-to-client when set)"},
 };
 
 static bool is_server_port(uint16_t p)
@@ -116,7 +155,7 @@ static bool packet(nm_packet *pk, int t, nm_cursor *c, bool *first)
 	bool ok;
 	uint32_t at = c->pos;
 	uint32_t plen = (uint32_t)nm_cur_peek(c, 0, &ok) << 24 | (uint32_t)nm_cur_peek(c, 1, &ok) << 16 |
-			(uint32_t)nm_cur_peek(c, 2, &ok) << 8 | nm_cur_peek(c, 3, &ok);
+	                (uint32_t)nm_cur_peek(c, 2, &ok) << 8 | nm_cur_peek(c, 3, &ok);
 	uint8_t pad = nm_cur_peek(c, 4, &ok);
 	uint8_t code = nm_cur_peek(c, 5, &ok);
 	if (!ok || !plausible_packet(plen, pad, code) || !nm_cur_has(c, 4 + plen))
@@ -176,5 +215,5 @@ static void init_ssh(void)
 }
 
 nm_protocol nm_proto_ssh = {
-	"ssh", "SSH", "SSH Protocol", fields, F_COUNT, dissect_ssh, init_ssh, 0,
+    "ssh", "SSH", "SSH Protocol", fields, F_COUNT, dissect_ssh, init_ssh, 0,
 };

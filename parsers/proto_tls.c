@@ -15,97 +15,190 @@
 #include "protos.h"
 
 enum {
-	F_CONTENT_TYPE, F_OPAQUE_TYPE, F_VERSION, F_LENGTH, F_HS_TYPE, F_HS_LENGTH, F_HS_VERSION, F_RANDOM, F_SID_LEN, F_SID,
-	F_CS_LEN, F_CIPHERSUITE, F_COMP_LEN, F_COMP, F_EXTS_LEN, F_EXT_TYPE, F_EXT_LEN, F_SNI_LIST_LEN,
-	F_SNI_TYPE, F_SNI_LEN, F_SNI, F_ALPN_LEN, F_ALPN_STR_LEN, F_ALPN_STR, F_SV_LEN, F_SV, F_GROUPS_LEN,
-	F_GROUP, F_CERTS_LEN, F_CERT_LEN, F_CERT, F_APP_DATA, F_ALERT_LEVEL, F_ALERT_DESC, F_COUNT
+	F_CONTENT_TYPE,
+	F_OPAQUE_TYPE,
+	F_VERSION,
+	F_LENGTH,
+	F_HS_TYPE,
+	F_HS_LENGTH,
+	F_HS_VERSION,
+	F_RANDOM,
+	F_SID_LEN,
+	F_SID,
+	F_CS_LEN,
+	F_CIPHERSUITE,
+	F_COMP_LEN,
+	F_COMP,
+	F_EXTS_LEN,
+	F_EXT_TYPE,
+	F_EXT_LEN,
+	F_SNI_LIST_LEN,
+	F_SNI_TYPE,
+	F_SNI_LEN,
+	F_SNI,
+	F_ALPN_LEN,
+	F_ALPN_STR_LEN,
+	F_ALPN_STR,
+	F_SV_LEN,
+	F_SV,
+	F_GROUPS_LEN,
+	F_GROUP,
+	F_CERTS_LEN,
+	F_CERT_LEN,
+	F_CERT,
+	F_APP_DATA,
+	F_ALERT_LEVEL,
+	F_ALERT_DESC,
+	F_COUNT
 };
 
-#define U8D(n, l) {n, l, NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL}
-#define U16D(n, l) {n, l, NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL}
-#define U16X(n, l) {n, l, NM_FT_UINT16, NM_BASE_HEX, NULL, 0, NULL}
-#define U24D(n, l) {n, l, NM_FT_UINT24, NM_BASE_DEC, NULL, 0, NULL}
-#define BYTES(n, l) {n, l, NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL}
-#define STR(n, l) {n, l, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL}
+#define U8D(n, l)                                                                                                      \
+	{                                                                                                              \
+		n, l, NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL                                                          \
+	}
+#define U16D(n, l)                                                                                                     \
+	{                                                                                                              \
+		n, l, NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL                                                         \
+	}
+#define U16X(n, l)                                                                                                     \
+	{                                                                                                              \
+		n, l, NM_FT_UINT16, NM_BASE_HEX, NULL, 0, NULL                                                         \
+	}
+#define U24D(n, l)                                                                                                     \
+	{                                                                                                              \
+		n, l, NM_FT_UINT24, NM_BASE_DEC, NULL, 0, NULL                                                         \
+	}
+#define BYTES(n, l)                                                                                                    \
+	{                                                                                                              \
+		n, l, NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL                                                         \
+	}
+#define STR(n, l)                                                                                                      \
+	{                                                                                                              \
+		n, l, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL                                                        \
+	}
 
 static const nm_vals content_types[] = {
-	{20, "Change Cipher Spec"}, {21, "Alert"}, {22, "Handshake"}, {23, "Application Data"}, {24, "Heartbeat"},
-	{0, NULL},
+    {20, "Change Cipher Spec"}, {21, "Alert"},     {22, "Handshake"},
+    {23, "Application Data"},   {24, "Heartbeat"}, {0, NULL},
 };
 
 static const nm_vals hs_types[] = {
-	{0, "Hello Request"}, {1, "Client Hello"}, {2, "Server Hello"}, {3, "Hello Verify Request"},
-	{4, "New Session Ticket"}, {5, "End of Early Data"}, {6, "Hello Retry Request"},
-	{8, "Encrypted Extensions"}, {11, "Certificate"}, {12, "Server Key Exchange"},
-	{13, "Certificate Request"}, {14, "Server Hello Done"}, {15, "Certificate Verify"},
-	{16, "Client Key Exchange"}, {20, "Finished"}, {21, "Certificate URL"}, {22, "Certificate Status"},
-	{23, "Supplemental Data"}, {24, "Key Update"}, {25, "Compressed Certificate"}, {254, "Message Hash"},
-	{0, NULL},
+    {0, "Hello Request"},
+    {1, "Client Hello"},
+    {2, "Server Hello"},
+    {3, "Hello Verify Request"},
+    {4, "New Session Ticket"},
+    {5, "End of Early Data"},
+    {6, "Hello Retry Request"},
+    {8, "Encrypted Extensions"},
+    {11, "Certificate"},
+    {12, "Server Key Exchange"},
+    {13, "Certificate Request"},
+    {14, "Server Hello Done"},
+    {15, "Certificate Verify"},
+    {16, "Client Key Exchange"},
+    {20, "Finished"},
+    {21, "Certificate URL"},
+    {22, "Certificate Status"},
+    {23, "Supplemental Data"},
+    {24, "Key Update"},
+    {25, "Compressed Certificate"},
+    {254, "Message Hash"},
+    {0, NULL},
 };
 
 static const nm_vals alert_levels[] = {{1, "Warning"}, {2, "Fatal"}, {0, NULL}};
 
 static const nm_vals alert_descs[] = {
-	{0, "Close Notify"}, {10, "Unexpected Message"}, {20, "Bad Record MAC"}, {21, "Decryption Failed"},
-	{22, "Record Overflow"}, {30, "Decompression Failure"}, {40, "Handshake Failure"},
-	{41, "No Certificate"}, {42, "Bad Certificate"}, {43, "Unsupported Certificate"},
-	{44, "Certificate Revoked"}, {45, "Certificate Expired"}, {46, "Certificate Unknown"},
-	{47, "Illegal Parameter"}, {48, "Unknown CA"}, {49, "Access Denied"}, {50, "Decode Error"},
-	{51, "Decrypt Error"}, {60, "Export Restriction"}, {70, "Protocol Version"},
-	{71, "Insufficient Security"}, {80, "Internal Error"}, {86, "Inappropriate Fallback"},
-	{90, "User Canceled"}, {100, "No Renegotiation"}, {109, "Missing Extension"},
-	{110, "Unsupported Extension"}, {111, "Certificate Unobtainable"}, {112, "Unrecognized Name"},
-	{113, "Bad Certificate Status Response"}, {114, "Bad Certificate Hash Value"},
-	{115, "Unknown PSK Identity"}, {116, "Certificate Required"}, {120, "No application Protocol"},
-	{0, NULL},
+    {0, "Close Notify"},
+    {10, "Unexpected Message"},
+    {20, "Bad Record MAC"},
+    {21, "Decryption Failed"},
+    {22, "Record Overflow"},
+    {30, "Decompression Failure"},
+    {40, "Handshake Failure"},
+    {41, "No Certificate"},
+    {42, "Bad Certificate"},
+    {43, "Unsupported Certificate"},
+    {44, "Certificate Revoked"},
+    {45, "Certificate Expired"},
+    {46, "Certificate Unknown"},
+    {47, "Illegal Parameter"},
+    {48, "Unknown CA"},
+    {49, "Access Denied"},
+    {50, "Decode Error"},
+    {51, "Decrypt Error"},
+    {60, "Export Restriction"},
+    {70, "Protocol Version"},
+    {71, "Insufficient Security"},
+    {80, "Internal Error"},
+    {86, "Inappropriate Fallback"},
+    {90, "User Canceled"},
+    {100, "No Renegotiation"},
+    {109, "Missing Extension"},
+    {110, "Unsupported Extension"},
+    {111, "Certificate Unobtainable"},
+    {112, "Unrecognized Name"},
+    {113, "Bad Certificate Status Response"},
+    {114, "Bad Certificate Hash Value"},
+    {115, "Unknown PSK Identity"},
+    {116, "Certificate Required"},
+    {120, "No application Protocol"},
+    {0, NULL},
 };
 
 static const nm_field fields[] = {
-	[F_CONTENT_TYPE] = {"tls.record.content_type", "Content Type", NM_FT_UINT8, NM_BASE_DEC, content_types, 0, NULL},
-	[F_OPAQUE_TYPE] = {"tls.record.opaque_type", "Opaque Type", NM_FT_UINT8, NM_BASE_DEC, content_types, 0, NULL},
-	[F_VERSION] = U16X("tls.record.version", "Version"),
-	[F_LENGTH] = U16D("tls.record.length", "Length"),
-	[F_HS_TYPE] = {"tls.handshake.type", "Handshake Type", NM_FT_UINT8, NM_BASE_DEC, hs_types, 0, NULL},
-	[F_HS_LENGTH] = U24D("tls.handshake.length", "Length"),
-	[F_HS_VERSION] = U16X("tls.handshake.version", "Version"),
-	[F_RANDOM] = BYTES("tls.handshake.random", "Random"),
-	[F_SID_LEN] = U16D("tls.handshake.session_id_length", "Session ID Length"),
-	[F_SID] = BYTES("tls.handshake.session_id", "Session ID"),
-	[F_CS_LEN] = U16D("tls.handshake.cipher_suites_length", "Cipher Suites Length"),
-	[F_CIPHERSUITE] = U16X("tls.handshake.ciphersuite", "Cipher Suite"),
-	[F_COMP_LEN] = U8D("tls.handshake.comp_methods_length", "Compression Methods Length"),
-	[F_COMP] = U8D("tls.handshake.comp_method", "Compression Method"),
-	[F_EXTS_LEN] = U16D("tls.handshake.extensions_length", "Extensions Length"),
-	[F_EXT_TYPE] = U16D("tls.handshake.extension.type", "Type"),
-	[F_EXT_LEN] = U16D("tls.handshake.extension.len", "Length"),
-	[F_SNI_LIST_LEN] = U16D("tls.handshake.extensions_server_name_list_len", "Server Name list length"),
-	[F_SNI_TYPE] = U8D("tls.handshake.extensions_server_name_type", "Server Name Type"),
-	[F_SNI_LEN] = U16D("tls.handshake.extensions_server_name_len", "Server Name length"),
-	[F_SNI] = STR("tls.handshake.extensions_server_name", "Server Name"),
-	[F_ALPN_LEN] = U16D("tls.handshake.extensions_alpn_len", "ALPN Extension Length"),
-	[F_ALPN_STR_LEN] = U8D("tls.handshake.extensions_alpn_str_len", "ALPN string length"),
-	[F_ALPN_STR] = STR("tls.handshake.extensions_alpn_str", "ALPN Next Protocol"),
-	[F_SV_LEN] = U8D("tls.handshake.extensions.supported_versions_len", "Supported Versions length"),
-	[F_SV] = U16X("tls.handshake.extensions.supported_version", "Supported Version"),
-	[F_GROUPS_LEN] = U16D("tls.handshake.extensions_supported_groups_length", "Supported Groups List Length"),
-	[F_GROUP] = U16X("tls.handshake.extensions_supported_group", "Supported Group"),
-	[F_CERTS_LEN] = U24D("tls.handshake.certificates_length", "Certificates Length"),
-	[F_CERT_LEN] = U24D("tls.handshake.certificate_length", "Certificate Length"),
-	[F_CERT] = BYTES("tls.handshake.certificate", "Certificate"),
-	[F_APP_DATA] = BYTES("tls.app_data", "Encrypted Application Data"),
-	[F_ALERT_LEVEL] = {"tls.alert_message.level", "Level", NM_FT_UINT8, NM_BASE_DEC, alert_levels, 0, NULL},
-	[F_ALERT_DESC] = {"tls.alert_message.desc", "Description", NM_FT_UINT8, NM_BASE_DEC, alert_descs, 0, NULL},
+    [F_CONTENT_TYPE] = {"tls.record.content_type", "Content Type", NM_FT_UINT8, NM_BASE_DEC, content_types, 0, NULL},
+    [F_OPAQUE_TYPE] = {"tls.record.opaque_type", "Opaque Type", NM_FT_UINT8, NM_BASE_DEC, content_types, 0, NULL},
+    [F_VERSION] = U16X("tls.record.version", "Version"),
+    [F_LENGTH] = U16D("tls.record.length", "Length"),
+    [F_HS_TYPE] = {"tls.handshake.type", "Handshake Type", NM_FT_UINT8, NM_BASE_DEC, hs_types, 0, NULL},
+    [F_HS_LENGTH] = U24D("tls.handshake.length", "Length"),
+    [F_HS_VERSION] = U16X("tls.handshake.version", "Version"),
+    [F_RANDOM] = BYTES("tls.handshake.random", "Random"),
+    [F_SID_LEN] = U16D("tls.handshake.session_id_length", "Session ID Length"),
+    [F_SID] = BYTES("tls.handshake.session_id", "Session ID"),
+    [F_CS_LEN] = U16D("tls.handshake.cipher_suites_length", "Cipher Suites Length"),
+    [F_CIPHERSUITE] = U16X("tls.handshake.ciphersuite", "Cipher Suite"),
+    [F_COMP_LEN] = U8D("tls.handshake.comp_methods_length", "Compression Methods Length"),
+    [F_COMP] = U8D("tls.handshake.comp_method", "Compression Method"),
+    [F_EXTS_LEN] = U16D("tls.handshake.extensions_length", "Extensions Length"),
+    [F_EXT_TYPE] = U16D("tls.handshake.extension.type", "Type"),
+    [F_EXT_LEN] = U16D("tls.handshake.extension.len", "Length"),
+    [F_SNI_LIST_LEN] = U16D("tls.handshake.extensions_server_name_list_len", "Server Name list length"),
+    [F_SNI_TYPE] = U8D("tls.handshake.extensions_server_name_type", "Server Name Type"),
+    [F_SNI_LEN] = U16D("tls.handshake.extensions_server_name_len", "Server Name length"),
+    [F_SNI] = STR("tls.handshake.extensions_server_name", "Server Name"),
+    [F_ALPN_LEN] = U16D("tls.handshake.extensions_alpn_len", "ALPN Extension Length"),
+    [F_ALPN_STR_LEN] = U8D("tls.handshake.extensions_alpn_str_len", "ALPN string length"),
+    [F_ALPN_STR] = STR("tls.handshake.extensions_alpn_str", "ALPN Next Protocol"),
+    [F_SV_LEN] = U8D("tls.handshake.extensions.supported_versions_len", "Supported Versions length"),
+    [F_SV] = U16X("tls.handshake.extensions.supported_version", "Supported Version"),
+    [F_GROUPS_LEN] = U16D("tls.handshake.extensions_supported_groups_length", "Supported Groups List Length"),
+    [F_GROUP] = U16X("tls.handshake.extensions_supported_group", "Supported Group"),
+    [F_CERTS_LEN] = U24D("tls.handshake.certificates_length", "Certificates Length"),
+    [F_CERT_LEN] = U24D("tls.handshake.certificate_length", "Certificate Length"),
+    [F_CERT] = BYTES("tls.handshake.certificate", "Certificate"),
+    [F_APP_DATA] = BYTES("tls.app_data", "Encrypted Application Data"),
+    [F_ALERT_LEVEL] = {"tls.alert_message.level", "Level", NM_FT_UINT8, NM_BASE_DEC, alert_levels, 0, NULL},
+    [F_ALERT_DESC] = {"tls.alert_message.desc", "Description", NM_FT_UINT8, NM_BASE_DEC, alert_descs, 0, NULL},
 };
 
 static const char *version_name(uint16_t v)
 {
 	switch (v) {
-	case 0x0300: return "SSLv3";
-	case 0x0301: return "TLSv1";
-	case 0x0302: return "TLSv1.1";
-	case 0x0303: return "TLSv1.2";
-	case 0x0304: return "TLSv1.3";
-	default: return NULL;
+	case 0x0300:
+		return "SSLv3";
+	case 0x0301:
+		return "TLSv1";
+	case 0x0302:
+		return "TLSv1.1";
+	case 0x0303:
+		return "TLSv1.2";
+	case 0x0304:
+		return "TLSv1.3";
+	default:
+		return NULL;
 	}
 }
 
@@ -275,7 +368,7 @@ static void alert(nm_packet *pk, int t, nm_cursor *r, bool *first)
 	uint8_t level = (uint8_t)add_u(pk, t, r, F_ALERT_LEVEL, 1);
 	uint8_t desc = (uint8_t)add_u(pk, t, r, F_ALERT_DESC, 1);
 	nm_append_info(pk, "%sAlert (Level: %s, Description: %s)", sep, nm_val_label(alert_levels, level, "Unknown"),
-		       nm_val_label(alert_descs, desc, "Unknown"));
+	               nm_val_label(alert_descs, desc, "Unknown"));
 }
 
 static bool record_header_ok(uint8_t type, uint16_t version)
@@ -357,13 +450,13 @@ static bool tls_heur(const nm_packet *pk, const nm_cursor *c)
 
 static void init_tls(void)
 {
-	static const uint16_t ports[] = {324, 443, 465, 636, 802, 853, 993, 995, 1300, 2221, 2443, 3249, 3250,
-					 3251, 3252, 3496, 5061, 5671, 5684, 5868, 8883, 11207, 19999, 27017};
+	static const uint16_t ports[] = {324,  443,  465,  636,  802,  853,  993,  995,  1300, 2221,  2443,  3249,
+	                                 3250, 3251, 3252, 3496, 5061, 5671, 5684, 5868, 8883, 11207, 19999, 27017};
 	for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++)
 		nm_handoff_add(NM_TAB_TCP_PORT, ports[i], &nm_proto_tls);
 	nm_heur_add(NM_TAB_TCP_PORT, tls_heur, &nm_proto_tls);
 }
 
 nm_protocol nm_proto_tls = {
-	"tls", "TLS", "Transport Layer Security", fields, F_COUNT, dissect_tls, init_tls, 0,
+    "tls", "TLS", "Transport Layer Security", fields, F_COUNT, dissect_tls, init_tls, 0,
 };

@@ -61,7 +61,8 @@ static uint32_t utf8_len(const uint8_t *b, uint32_t n)
 			return 0;
 		cp = cp << 6 | (b[i] & 0x3f);
 	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
 		return 0;
 	return len;
 }
@@ -79,10 +80,14 @@ static bool put(char *out, size_t size, size_t *used, const char *s, size_t k)
 static const char *escape_of(uint8_t ch)
 {
 	switch (ch) {
-	case '\t': return "\\t";
-	case '\r': return "\\r";
-	case '\n': return "\\n";
-	default: return NULL;
+	case '\t':
+		return "\\t";
+	case '\r':
+		return "\\r";
+	case '\n':
+		return "\\n";
+	default:
+		return NULL;
 	}
 }
 
@@ -101,7 +106,8 @@ static uint32_t render_one(char *out, size_t size, size_t *used, const uint8_t *
 		return put(out, size, used, repl, 3) ? 1 : 0;
 	}
 	if (info && (b[0] < 0x20 || b[0] == 0x7f)) {
-		char oct[4] = {'\\', (char)('0' + (b[0] >> 6)), (char)('0' + ((b[0] >> 3) & 7)), (char)('0' + (b[0] & 7))};
+		char oct[4] = {'\\', (char)('0' + (b[0] >> 6)), (char)('0' + ((b[0] >> 3) & 7)),
+		               (char)('0' + (b[0] & 7))};
 		return put(out, size, used, oct, 4) ? 1 : 0;
 	}
 	return put(out, size, used, (const char *)b, 1) ? 1 : 0;
@@ -132,7 +138,7 @@ void nm_text_info(char *out, size_t size, const uint8_t *b, uint32_t n)
 }
 
 int nm_add_text_bytes(nm_packet *pk, int parent, const nm_field *f, uint32_t off, const uint8_t *b, uint32_t n,
-		      bool utf8)
+                      bool utf8)
 {
 	if (!pk->tree)
 		return -1;

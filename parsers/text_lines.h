@@ -51,7 +51,7 @@ void nm_text_info(char *out, size_t size, const uint8_t *b, uint32_t n);
 /* Add a string field whose value is n frame bytes at `off`, rendered as
  * above; returns the node (or -1, also on the ingest path). */
 int nm_add_text_bytes(nm_packet *pk, int parent, const nm_field *f, uint32_t off, const uint8_t *b, uint32_t n,
-		      bool utf8);
+                      bool utf8);
 
 /* Case-insensitive compare of n bytes with an ASCII string of length n. */
 bool nm_text_ieq(const uint8_t *b, uint32_t n, const char *s);

@@ -110,8 +110,8 @@ START_TEST(test_vectors_match_tshark)
 		if (strcmp(r->vector, v->name) != 0)
 			continue;
 		const char *got = values(&pk, r->field, buf, sizeof buf);
-		ck_assert_msg(!strcmp(got, r->value), "%s %s: ours \"%.200s\", tshark \"%.200s\"", v->name, r->field, got,
-			      r->value);
+		ck_assert_msg(!strcmp(got, r->value), "%s %s: ours \"%.200s\", tshark \"%.200s\"", v->name, r->field,
+		              got, r->value);
 	}
 	/* and nothing where tshark shows nothing */
 	for (size_t i = 0; i < sizeof compared / sizeof compared[0]; i++) {
