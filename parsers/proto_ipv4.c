@@ -163,6 +163,12 @@ static uint32_t add_option(nm_packet *pk, int t, nm_cursor *opt)
 	}
 	bool ok;
 	uint8_t len = nm_cur_peek(opt, 0, &ok);
+	if (ok && len >= 2 && !nm_cur_has(opt, len - 1u)) {
+		/* Wireshark shows only a warning then, no option fields */
+		nm_add_text(pk, t, at, 1, "IP Option - type %u (option length = %u bytes says option goes past end of options)",
+			    type, len);
+		return 0;
+	}
 	int o = nm_add_text(pk, t, at, ok ? len : 1, "IP Option - type %u", type);
 	int ty = nm_add_uint(pk, o, &fields[F_OPT_TYPE], at, 1, type);
 	nm_add_bool(pk, ty, &fields[F_OPT_COPY], at, 1, type);
