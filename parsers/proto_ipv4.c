@@ -198,6 +198,7 @@ static void add_options(nm_packet *pk, int t, nm_cursor *opt)
 typedef struct ip_hdr {
 	uint8_t vhl, tos, ttl, proto;
 	uint16_t len, id, frag, sum;
+	uint32_t reported; /* bytes from the header on, as sent (caplen + clipped) */
 	const uint8_t *src, *dst;
 } ip_hdr;
 
@@ -236,7 +237,9 @@ static bool add_lengths(nm_packet *pk, int t, uint32_t s, const ip_hdr *h)
 	int ds = nm_add_uint(pk, t, &fields[F_DSFIELD], s + 1, 1, h->tos);
 	nm_add_uint(pk, ds, &fields[F_DSCP], s + 1, 1, h->tos);
 	nm_add_uint(pk, ds, &fields[F_ECN], s + 1, 1, h->tos);
-	nm_add_uint(pk, t, &fields[F_LEN], s + 2, 2, h->len);
+	/* A total length of 0 is taken as TSO / BIG TCP (as Wireshark does):
+	 * the field shows the length the frame actually carries. */
+	nm_add_uint(pk, t, &fields[F_LEN], s + 2, 2, h->len ? h->len : h->reported);
 	if (h->len && h->len < hlen) {
 		nm_set_info(pk, "Bogus IP length (%u, less than header length %u)", h->len, hlen);
 		return false;
@@ -309,6 +312,7 @@ static int dissect_ip(nm_packet *pk, nm_cursor *c, int parent)
 	if (ok && (vhl >> 4) == 6) /* as Wireshark: a v6 header under ethertype IPv4 */
 		return nm_call(&nm_proto_ipv6, pk, c, parent);
 	int t = nm_add_proto(pk, -1, &nm_proto_ip, start, ok && hlen >= 20 ? hlen : nm_cur_left(c));
+	h.reported = nm_cur_left(c) + (pk->wirelen > pk->caplen ? pk->wirelen - pk->caplen : 0);
 	if (!read_header(c, &h)) {
 		if (ok && (vhl >> 4) != 4)
 			nm_add_uint(pk, t, &fields[F_VERSION], start, 1, vhl >> 4);
