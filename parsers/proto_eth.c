@@ -146,7 +146,11 @@ static int payload(nm_packet *pk, nm_cursor *c, uint16_t type, int tree, const n
 	} else {
 		r = nm_eth_handoff(pk, c, type);
 	}
-	if (r == NM_OK)
+	/* As Wireshark: a payload that is malformed inside the length its own
+	 * header gave still leaves the bytes past that length as a trailer.
+	 * (A capture that ran out leaves nothing past it; a header too bogus
+	 * to give a length consumes the rest itself.) */
+	if (r == NM_OK || (!c->err && nm_cur_left(c)))
 		trailer(pk, c, tree, tf, fcs);
 	return r;
 }

@@ -318,8 +318,10 @@ static int dissect_ip(nm_packet *pk, nm_cursor *c, int parent)
 			nm_add_uint(pk, t, &fields[F_VERSION], start, 1, vhl >> 4);
 		return NM_TRUNCATED;
 	}
-	if (!add_lengths(pk, t, start, &h))
+	if (!add_lengths(pk, t, start, &h)) {
+		nm_cur_skip(c, nm_cur_left(c)); /* no length: the rest is not a trailer */
 		return NM_MALFORMED;
+	}
 	add_header(pk, t, start, &h);
 	set_summary(pk, &h);
 	return dissect_body(pk, c, t, &h);

@@ -304,6 +304,7 @@ static int dissect_ipv6(nm_packet *pk, nm_cursor *c, int parent)
 		nm_hide(pk, nm_add_uint(pk, t, ip_version, s, 1, w >> 28));
 	if (w >> 28 != 6) {
 		nm_set_info(pk, "Bogus IPv6 version (%u, must be 6)", w >> 28);
+		nm_cur_skip(c, nm_cur_left(c)); /* no length: the rest is not a trailer */
 		return NM_MALFORMED;
 	}
 	int tc = nm_add_uint(pk, t, &fields[F_TCLASS], s, 4, w);
