@@ -71,7 +71,7 @@ secs() { python3 -c "import sys; print('%.3f' % (float(sys.argv[2]) - float(sys.
 rate() { python3 -c "import sys; print('%.0f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
 
 db=$dir/bench.db
-rm -f "$db" "$db-wal" "$db-shm"
+rm -f "$db" "$db-wal" "$db-shm" "$db-frames"
 timelog=$dir/netmond.time
 t0=$(now)
 /usr/bin/time -v -o "$timelog" "$netmond" -r "$big" --no-http --db "$db" >/dev/null

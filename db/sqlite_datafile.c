@@ -19,8 +19,9 @@
 
 #include "db/sqlite_int.h"
 
-/* Append after both the file's end and every referenced byte, so bytes
- * lost in a power cut are never overwritten by a later, different chunk. */
+/* Append after every referenced byte and after the file's end, so bytes
+ * lost in a power cut are never overwritten by a later, different chunk;
+ * unreferenced bytes at the end are cut off first. */
 static int find_end(sq_store *s)
 {
 	struct stat st;
@@ -32,6 +33,14 @@ static int find_end(sq_store *s)
 	sqlite3_reset(q);
 	if (rc != SQLITE_ROW)
 		return sq_fail_db(s, "finding the end of frame bytes");
+	if (st.st_size > used) {
+		/* Bytes no committed chunk refers to (a crash before commit, a
+		 * rejected batch, or the file of an earlier database at this
+		 * path): drop them rather than let the file grow without end. */
+		if (ftruncate(s->data_fd, (off_t)used) != 0)
+			return nm_store_fail(&s->base, "%s: %s", s->data_path, strerror(errno));
+		st.st_size = used;
+	}
 	s->data_end = (uint64_t)(used > st.st_size ? used : st.st_size);
 	return 0;
 }
