@@ -103,5 +103,5 @@ echo "==== summary"
 if [ ${#steps_failed[@]} -gt 0 ]; then
 	printf 'failed step: %s\n' "${steps_failed[@]}"
 fi
-echo "$passed passed, $failed failed ($skipped skipped)"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ ${#steps_failed[@]} -eq 0 ]
