@@ -19,6 +19,7 @@
 
 #include "dissect.h"
 #include "text_lines.h"
+#include "tests/testlib.h"
 
 typedef struct expect_row {
 	const char *vector, *field, *value;
@@ -53,34 +54,7 @@ static void setup(void)
 
 static void dissect(nm_packet *pk, const vector *v, uint32_t caplen, bool tree)
 {
-	memset(pk, 0, sizeof *pk);
-	pk->data = v->data;
-	pk->caplen = caplen;
-	pk->wirelen = v->wirelen;
-	pk->linktype = v->linktype;
-	pk->number = 1;
-	pk->tree = tree ? nm_tree_new(4096, 1 << 20) : NULL;
-	nm_dissect_frame(pk);
-}
-
-/* All values of a field in tree order joined with "," (occurrence=a). */
-static const char *values(const nm_packet *pk, const char *field, char *out, size_t n)
-{
-	if (!strcmp(field, "_ws.col.Info"))
-		return pk->info;
-	if (!strcmp(field, "_ws.col.Protocol"))
-		return pk->protocol;
-	if (!strcmp(field, "frame.protocols"))
-		return pk->protocols;
-	size_t used = 0;
-	int items = 0;
-	out[0] = '\0';
-	for (int i = 0; i < pk->tree->count; i++) {
-		const nm_node *nd = &pk->tree->nodes[i];
-		if (nd->field && nd->value && !strcmp(nd->field->name, field) && used < n)
-			used += (size_t)snprintf(out + used, n - used, "%s%s", items++ ? "," : "", nd->value);
-	}
-	return out;
+	nm_test_dissect(pk, v->linktype, v->data, caplen, v->wirelen, tree);
 }
 
 static bool is_skipped(const char *vec, const char *field)
@@ -109,7 +83,7 @@ START_TEST(test_vectors_match_tshark)
 		const expect_row *r = &expected[i];
 		if (strcmp(r->vector, v->name) != 0)
 			continue;
-		const char *got = values(&pk, r->field, buf, sizeof buf);
+		const char *got = nm_test_values(&pk, r->field, buf, sizeof buf);
 		ck_assert_msg(!strcmp(got, r->value), "%s %s: ours \"%.200s\", tshark \"%.200s\"", v->name, r->field,
 		              got, r->value);
 	}
@@ -117,7 +91,7 @@ START_TEST(test_vectors_match_tshark)
 	for (size_t i = 0; i < sizeof compared / sizeof compared[0]; i++) {
 		if (expected_has(v->name, compared[i]) || is_skipped(v->name, compared[i]))
 			continue;
-		const char *got = values(&pk, compared[i], buf, sizeof buf);
+		const char *got = nm_test_values(&pk, compared[i], buf, sizeof buf);
 		ck_assert_msg(got[0] == '\0', "%s %s: ours \"%.200s\", tshark has none", v->name, compared[i], got);
 	}
 	nm_tree_free(pk.tree);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "dissect.h"
+#include "tests/testlib.h"
 
 typedef struct expect_row {
 	const char *vector, *field, *value;
@@ -837,31 +838,7 @@ static const vector *find_vector(const char *name)
 /* Dissect `len` bytes of which `caplen` were captured, with a tree. */
 static void dissect(nm_packet *pk, const uint8_t *b, uint32_t caplen, uint32_t len)
 {
-	memset(pk, 0, sizeof *pk);
-	pk->data = b;
-	pk->caplen = caplen;
-	pk->wirelen = len;
-	pk->linktype = 1; /* LINKTYPE_ETHERNET */
-	pk->number = 1;
-	pk->tree = nm_tree_new(2048, 1 << 18);
-	ck_assert_ptr_nonnull(pk->tree);
-	nm_dissect_frame(pk);
-}
-
-/* All values of a field joined with ",", as tshark's occurrence=a. */
-static const char *values(const nm_packet *pk, const char *field, char *out, size_t n)
-{
-	size_t used = 0;
-	out[0] = '\0';
-	if (strcmp(field, "_ws.col.Info") == 0)
-		return pk->info;
-	for (int i = 0; i < pk->tree->count; i++) {
-		const nm_node *nd = &pk->tree->nodes[i];
-		if (!nd->field || !nd->value || strcmp(nd->field->name, field) != 0)
-			continue;
-		used += (size_t)snprintf(out + used, used < n ? n - used : 0, "%s%s", used ? "," : "", nd->value);
-	}
-	return out;
+	nm_test_dissect(pk, 1 /* LINKTYPE_ETHERNET */, b, caplen, len, true);
 }
 
 static void check_rows(const char *name, nm_packet *pk)
@@ -872,7 +849,7 @@ static void check_rows(const char *name, nm_packet *pk)
 		const expect_row *r = &expected[i];
 		if (strcmp(r->vector, name) != 0)
 			continue;
-		const char *got = values(pk, r->field, buf, sizeof buf);
+		const char *got = nm_test_values(pk, r->field, buf, sizeof buf);
 		ck_assert_msg(strcmp(got, r->value) == 0, "%s: %s = \"%s\", tshark says \"%s\"", name, r->field, got,
 			      r->value);
 		checked++;

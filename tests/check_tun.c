@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "dissect.h"
+#include "tests/testlib.h"
 
 typedef struct vector {
 	const char *name;
@@ -394,29 +395,7 @@ static const size_t nvec = sizeof vectors / sizeof vectors[0];
 
 static void dissect(nm_packet *pk, const vector *v, const uint8_t *b, uint32_t caplen, uint32_t wirelen)
 {
-	memset(pk, 0, sizeof *pk);
-	pk->data = b;
-	pk->caplen = caplen;
-	pk->wirelen = wirelen;
-	pk->linktype = v->linktype;
-	pk->number = 1;
-	pk->tree = nm_tree_new(4096, 1 << 18);
-	ck_assert_ptr_nonnull(pk->tree);
-	nm_dissect_frame(pk);
-}
-
-/* All values of a field in tree order joined with ",", as occurrence=a. */
-static const char *values(const nm_packet *pk, const char *field, char *out, size_t n)
-{
-	size_t used = 0;
-	out[0] = '\0';
-	for (int i = 0; i < pk->tree->count; i++) {
-		const nm_node *nd = &pk->tree->nodes[i];
-		if (!nd->field || !nd->value || strcmp(nd->field->name, field) != 0)
-			continue;
-		used += (size_t)snprintf(out + used, used < n ? n - used : 0, "%s%s", used ? "," : "", nd->value);
-	}
-	return out;
+	nm_test_dissect(pk, v->linktype, b, caplen, wirelen, true);
 }
 
 static void setup(void)
@@ -435,7 +414,7 @@ START_TEST(test_vectors_match_tshark)
 		const expect_row *r = &expected[i];
 		if (strcmp(r->vector, v->name) != 0)
 			continue;
-		const char *got = values(&pk, r->field, buf, sizeof buf);
+		const char *got = nm_test_values(&pk, r->field, buf, sizeof buf);
 		ck_assert_msg(strcmp(got, r->value) == 0, "%s: %s = \"%s\", tshark says \"%s\"", v->name, r->field,
 			      got, r->value);
 		checked++;
@@ -532,7 +511,7 @@ START_TEST(test_malformed)
 		dissect(&pk, &vs[i], vs[i].bytes, vs[i].len, vs[i].wirelen);
 		ck_assert_msg(pk.flags & NM_PKT_MALFORMED, "%s not flagged malformed", vs[i].name);
 		if (i == 1)
-			ck_assert_str_eq(values(&pk, "mpls.label", buf, sizeof buf), "16,32");
+			ck_assert_str_eq(nm_test_values(&pk, "mpls.label", buf, sizeof buf), "16,32");
 		nm_tree_free(pk.tree);
 	}
 }
