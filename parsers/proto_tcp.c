@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "protos.h"
+#include "text_lines.h"
 
 enum {
 	F_SRCPORT, F_DSTPORT, F_PORT, F_SEQ, F_SEQ_RAW, F_ACK, F_ACK_RAW, F_HDR_LEN,
@@ -19,7 +20,7 @@ enum {
 	F_WIN, F_CHECKSUM, F_URGPTR, F_LEN, F_OPTIONS, F_KIND, F_OPTLEN,
 	F_O_NOP, F_O_EOL, F_O_MSS, F_O_WS, F_O_SACKPERM, F_O_SACK, F_O_TS, F_O_UNKNOWN,
 	F_MSS_VAL, F_WS_SHIFT, F_WS_MULT, F_SACK_LE, F_SACK_RE, F_SACK_COUNT, F_TSVAL, F_TSECR,
-	F_PAYLOAD, F_COUNT
+	F_PAYLOAD, F_RESET_CAUSE, F_COUNT
 };
 
 #define U8 NM_FT_UINT8
@@ -76,6 +77,7 @@ static const nm_field fields[] = {
 	[F_TSVAL] = {"tcp.options.timestamp.tsval", "Timestamp value", U32, DEC, NULL, 0, NULL},
 	[F_TSECR] = {"tcp.options.timestamp.tsecr", "Timestamp echo reply", U32, DEC, NULL, 0, NULL},
 	[F_PAYLOAD] = BYTES("tcp.payload", "TCP payload"),
+	[F_RESET_CAUSE] = {"tcp.reset_cause", "Reset cause", NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL},
 };
 
 typedef struct tcp_hdr {
@@ -308,6 +310,12 @@ static int dissect_tcp(nm_packet *pk, nm_cursor *c, int parent)
 		return NM_TRUNCATED;
 	bool opts_ok = h.hlen == 20 || add_options(pk, t, &oc);
 	nm_cursor pl = nm_cur_sub(c, seglen);
+	if ((h.word & 0x004) && nm_cur_left(&pl)) {
+		/* Data in a RST is a diagnostic text (RFC 9293 3.5.3); Wireshark
+		 * shows it as the reset cause and hands it to no protocol. */
+		nm_add_text_bytes(pk, t, &fields[F_RESET_CAUSE], pl.pos, pk->data + pl.pos, nm_cur_left(&pl), false);
+		return opts_ok ? NM_OK : NM_MALFORMED;
+	}
 	if (nm_cur_left(&pl))
 		nm_add_bytes(pk, t, &fields[F_PAYLOAD], pl.pos, nm_cur_left(&pl), pk->data + pl.pos);
 	int r = nm_port_handoff(NM_TAB_TCP_PORT, h.sport, h.dport, pk, &pl);
