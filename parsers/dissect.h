@@ -90,6 +90,11 @@ typedef struct nm_field {
 	const char *blurb;
 } nm_field;
 
+/* Field-table shorthands for the common cases: no value labels, no mask. */
+#define NM_F_STR(name, label) {name, label, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL}
+#define NM_F_BYTES(name, label) {name, label, NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL}
+#define NM_F_NUM(name, label, type, base) {name, label, type, base, NULL, 0, NULL}
+
 /* ---- the packet being dissected ---- */
 
 #define NM_SUMMARY_ADDR 64

@@ -165,25 +165,9 @@ static const nm_vals opt_code_vals[] = {
 	{                                                                                                              \
 		name, label, NM_FT_BOOLEAN, NM_BASE_NONE, NULL, mask, NULL                                             \
 	}
-#define U16(name, label)                                                                                               \
-	{                                                                                                              \
-		name, label, NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL                                                  \
-	}
-#define U32(name, label)                                                                                               \
-	{                                                                                                              \
-		name, label, NM_FT_UINT32, NM_BASE_DEC, NULL, 0, NULL                                                  \
-	}
-#define STR(name, label)                                                                                               \
-	{                                                                                                              \
-		name, label, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL                                                 \
-	}
-#define BYTES(name, label)                                                                                             \
-	{                                                                                                              \
-		name, label, NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL                                                  \
-	}
 
 static const nm_field fields[] = {
-	[F_LENGTH] = U16("dns.length", "Length"),
+	[F_LENGTH] = NM_F_NUM("dns.length", "Length", NM_FT_UINT16, NM_BASE_DEC),
 	[F_ID] = {"dns.id", "Transaction ID", NM_FT_UINT16, NM_BASE_HEX, NULL, 0, NULL},
 	[F_FLAGS] = {"dns.flags", "Flags", NM_FT_UINT16, NM_BASE_HEX, NULL, 0, NULL},
 	[F_FL_RESPONSE] = BOOL16("dns.flags.response", "Response", 0x8000),
@@ -198,27 +182,27 @@ static const nm_field fields[] = {
 	[F_FL_AD] = BOOL16("dns.flags.authenticated", "Answer authenticated", 0x20),
 	[F_FL_CD] = BOOL16("dns.flags.checkdisable", "Non-authenticated data", 0x10),
 	[F_FL_RCODE] = {"dns.flags.rcode", "Reply code", NM_FT_UINT16, NM_BASE_DEC, rcode_vals, 0xf, NULL},
-	[F_QDCOUNT] = U16("dns.count.queries", "Questions"),
-	[F_ANCOUNT] = U16("dns.count.answers", "Answer RRs"),
-	[F_NSCOUNT] = U16("dns.count.auth_rr", "Authority RRs"),
-	[F_ARCOUNT] = U16("dns.count.add_rr", "Additional RRs"),
-	[F_ZOCOUNT] = U16("dns.count.zones", "Zones"),
-	[F_PRCOUNT] = U16("dns.count.prerequisites", "Prerequisites"),
-	[F_UPCOUNT] = U16("dns.count.updates", "Updates"),
-	[F_QRY_NAME] = STR("dns.qry.name", "Name"),
-	[F_QRY_NAME_LEN] = U16("dns.qry.name.len", "Name Length"),
-	[F_LABELS] = U16("dns.count.labels", "Label Count"),
+	[F_QDCOUNT] = NM_F_NUM("dns.count.queries", "Questions", NM_FT_UINT16, NM_BASE_DEC),
+	[F_ANCOUNT] = NM_F_NUM("dns.count.answers", "Answer RRs", NM_FT_UINT16, NM_BASE_DEC),
+	[F_NSCOUNT] = NM_F_NUM("dns.count.auth_rr", "Authority RRs", NM_FT_UINT16, NM_BASE_DEC),
+	[F_ARCOUNT] = NM_F_NUM("dns.count.add_rr", "Additional RRs", NM_FT_UINT16, NM_BASE_DEC),
+	[F_ZOCOUNT] = NM_F_NUM("dns.count.zones", "Zones", NM_FT_UINT16, NM_BASE_DEC),
+	[F_PRCOUNT] = NM_F_NUM("dns.count.prerequisites", "Prerequisites", NM_FT_UINT16, NM_BASE_DEC),
+	[F_UPCOUNT] = NM_F_NUM("dns.count.updates", "Updates", NM_FT_UINT16, NM_BASE_DEC),
+	[F_QRY_NAME] = NM_F_STR("dns.qry.name", "Name"),
+	[F_QRY_NAME_LEN] = NM_F_NUM("dns.qry.name.len", "Name Length", NM_FT_UINT16, NM_BASE_DEC),
+	[F_LABELS] = NM_F_NUM("dns.count.labels", "Label Count", NM_FT_UINT16, NM_BASE_DEC),
 	[F_QRY_TYPE] = {"dns.qry.type", "Type", NM_FT_UINT16, NM_BASE_DEC, type_vals, 0, NULL},
 	[F_QRY_CLASS] = {"dns.qry.class", "Class", NM_FT_UINT16, NM_BASE_HEX, class_vals, 0, NULL},
 	[F_QRY_QU] = BOOL16("dns.qry.qu", "\"QU\" question", 0x8000),
-	[F_RESP_NAME] = STR("dns.resp.name", "Name"),
+	[F_RESP_NAME] = NM_F_STR("dns.resp.name", "Name"),
 	[F_RESP_TYPE] = {"dns.resp.type", "Type", NM_FT_UINT16, NM_BASE_DEC, type_vals, 0, NULL},
 	[F_RESP_CLASS] = {"dns.resp.class", "Class", NM_FT_UINT16, NM_BASE_HEX, class_vals, 0, NULL},
 	[F_RESP_CACHE_FLUSH] = BOOL16("dns.resp.cache_flush", "Cache flush", 0x8000),
-	[F_RESP_TTL] = U32("dns.resp.ttl", "Time to live"),
-	[F_RESP_LEN] = U16("dns.resp.len", "Data length"),
+	[F_RESP_TTL] = NM_F_NUM("dns.resp.ttl", "Time to live", NM_FT_UINT32, NM_BASE_DEC),
+	[F_RESP_LEN] = NM_F_NUM("dns.resp.len", "Data length", NM_FT_UINT16, NM_BASE_DEC),
 	/* Wireshark declares this one BASE_HEX but tshark prints it in decimal. */
-	[F_UDP_PAYLOAD] = U16("dns.rr.udp_payload_size", "UDP payload size"),
+	[F_UDP_PAYLOAD] = NM_F_NUM("dns.rr.udp_payload_size", "UDP payload size", NM_FT_UINT16, NM_BASE_DEC),
 	[F_EXT_RCODE] = {"dns.resp.ext_rcode", "Higher bits in extended RCODE", NM_FT_UINT8, NM_BASE_HEX, NULL, 0,
 			 NULL},
 	[F_EDNS_VERSION] = {"dns.resp.edns0_version", "EDNS0 version", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
@@ -226,35 +210,35 @@ static const nm_field fields[] = {
 	[F_Z_DO] = BOOL16("dns.resp.z.do", "DO bit", 0x8000),
 	[F_Z_RESERVED] = {"dns.resp.z.reserved", "Reserved", NM_FT_UINT16, NM_BASE_HEX, NULL, 0x7fff, NULL},
 	[F_OPT_CODE] = {"dns.opt.code", "Option Code", NM_FT_UINT16, NM_BASE_DEC, opt_code_vals, 0, NULL},
-	[F_OPT_LEN] = U16("dns.opt.len", "Option Length"),
-	[F_OPT_DATA] = BYTES("dns.opt.data", "Option Data"),
-	[F_OPT_COOKIE_CLIENT] = BYTES("dns.opt.cookie.client", "Client Cookie"),
-	[F_OPT_COOKIE_SERVER] = BYTES("dns.opt.cookie.server", "Server Cookie"),
-	[F_OPT_PADDING] = BYTES("dns.opt.padding", "Padding"),
+	[F_OPT_LEN] = NM_F_NUM("dns.opt.len", "Option Length", NM_FT_UINT16, NM_BASE_DEC),
+	[F_OPT_DATA] = NM_F_BYTES("dns.opt.data", "Option Data"),
+	[F_OPT_COOKIE_CLIENT] = NM_F_BYTES("dns.opt.cookie.client", "Client Cookie"),
+	[F_OPT_COOKIE_SERVER] = NM_F_BYTES("dns.opt.cookie.server", "Server Cookie"),
+	[F_OPT_PADDING] = NM_F_BYTES("dns.opt.padding", "Padding"),
 	[F_A] = {"dns.a", "Address", NM_FT_IPv4, NM_BASE_NONE, NULL, 0, NULL},
 	[F_AAAA] = {"dns.aaaa", "AAAA Address", NM_FT_IPv6, NM_BASE_NONE, NULL, 0, NULL},
-	[F_CNAME] = STR("dns.cname", "CNAME"),
-	[F_NS] = STR("dns.ns", "Name Server"),
-	[F_PTR] = STR("dns.ptr.domain_name", "Domain Name"),
-	[F_MX_PREF] = U16("dns.mx.preference", "Preference"),
-	[F_MX_EXCH] = STR("dns.mx.mail_exchange", "Mail Exchange"),
+	[F_CNAME] = NM_F_STR("dns.cname", "CNAME"),
+	[F_NS] = NM_F_STR("dns.ns", "Name Server"),
+	[F_PTR] = NM_F_STR("dns.ptr.domain_name", "Domain Name"),
+	[F_MX_PREF] = NM_F_NUM("dns.mx.preference", "Preference", NM_FT_UINT16, NM_BASE_DEC),
+	[F_MX_EXCH] = NM_F_STR("dns.mx.mail_exchange", "Mail Exchange"),
 	[F_TXT_LEN] = {"dns.txt.length", "TXT Length", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
-	[F_TXT] = STR("dns.txt", "TXT"),
-	[F_SOA_MNAME] = STR("dns.soa.mname", "Primary name server"),
-	[F_SOA_RNAME] = STR("dns.soa.rname", "Responsible authority's mailbox"),
-	[F_SOA_SERIAL] = U32("dns.soa.serial_number", "Serial Number"),
-	[F_SOA_REFRESH] = U32("dns.soa.refresh_interval", "Refresh Interval"),
-	[F_SOA_RETRY] = U32("dns.soa.retry_interval", "Retry Interval"),
-	[F_SOA_EXPIRE] = U32("dns.soa.expire_limit", "Expire limit"),
-	[F_SOA_MINIMUM] = U32("dns.soa.minimum_ttl", "Minimum TTL"),
-	[F_SRV_SERVICE] = STR("dns.srv.service", "Service"),
-	[F_SRV_PROTO] = STR("dns.srv.proto", "Protocol"),
-	[F_SRV_NAME] = STR("dns.srv.name", "Name"),
-	[F_SRV_PRIORITY] = U16("dns.srv.priority", "Priority"),
-	[F_SRV_WEIGHT] = U16("dns.srv.weight", "Weight"),
-	[F_SRV_PORT] = U16("dns.srv.port", "Port"),
-	[F_SRV_TARGET] = STR("dns.srv.target", "Target"),
-	[F_DATA] = BYTES("dns.data", "Data"),
+	[F_TXT] = NM_F_STR("dns.txt", "TXT"),
+	[F_SOA_MNAME] = NM_F_STR("dns.soa.mname", "Primary name server"),
+	[F_SOA_RNAME] = NM_F_STR("dns.soa.rname", "Responsible authority's mailbox"),
+	[F_SOA_SERIAL] = NM_F_NUM("dns.soa.serial_number", "Serial Number", NM_FT_UINT32, NM_BASE_DEC),
+	[F_SOA_REFRESH] = NM_F_NUM("dns.soa.refresh_interval", "Refresh Interval", NM_FT_UINT32, NM_BASE_DEC),
+	[F_SOA_RETRY] = NM_F_NUM("dns.soa.retry_interval", "Retry Interval", NM_FT_UINT32, NM_BASE_DEC),
+	[F_SOA_EXPIRE] = NM_F_NUM("dns.soa.expire_limit", "Expire limit", NM_FT_UINT32, NM_BASE_DEC),
+	[F_SOA_MINIMUM] = NM_F_NUM("dns.soa.minimum_ttl", "Minimum TTL", NM_FT_UINT32, NM_BASE_DEC),
+	[F_SRV_SERVICE] = NM_F_STR("dns.srv.service", "Service"),
+	[F_SRV_PROTO] = NM_F_STR("dns.srv.proto", "Protocol"),
+	[F_SRV_NAME] = NM_F_STR("dns.srv.name", "Name"),
+	[F_SRV_PRIORITY] = NM_F_NUM("dns.srv.priority", "Priority", NM_FT_UINT16, NM_BASE_DEC),
+	[F_SRV_WEIGHT] = NM_F_NUM("dns.srv.weight", "Weight", NM_FT_UINT16, NM_BASE_DEC),
+	[F_SRV_PORT] = NM_F_NUM("dns.srv.port", "Port", NM_FT_UINT16, NM_BASE_DEC),
+	[F_SRV_TARGET] = NM_F_STR("dns.srv.target", "Target"),
+	[F_DATA] = NM_F_BYTES("dns.data", "Data"),
 };
 
 /* ---- one message ---- */

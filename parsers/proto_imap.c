@@ -29,27 +29,23 @@ enum {
 	F_COUNT
 };
 
-#define STR(n, l)                                                                                                      \
-	{                                                                                                              \
-		n, l, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL                                                        \
-	}
 
 static const nm_field fields[] = {
     [F_ISREQUEST] = {"imap.isrequest", "Request", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0, "TRUE if IMAP request"},
-    [F_LINE] = STR("imap.line", "Line"),
-    [F_REQUEST] = STR("imap.request", "Request"),
-    [F_REQUEST_TAG] = STR("imap.request_tag", "Request Tag"),
-    [F_RESPONSE] = STR("imap.response", "Response"),
-    [F_RESPONSE_TAG] = STR("imap.response_tag", "Response Tag"),
-    [F_REQ_COMMAND] = STR("imap.request.command", "Request Command"),
-    [F_RESP_COMMAND] = STR("imap.response.command", "Response Command"),
-    [F_RESP_STATUS] = STR("imap.response.status", "Response Status"),
-    [F_TAG] = STR("imap.tag", "Tag"),
-    [F_COMMAND] = STR("imap.command", "Command"),
-    [F_FOLDER] = STR("imap.request.folder", "Request Folder"),
+    [F_LINE] = NM_F_STR("imap.line", "Line"),
+    [F_REQUEST] = NM_F_STR("imap.request", "Request"),
+    [F_REQUEST_TAG] = NM_F_STR("imap.request_tag", "Request Tag"),
+    [F_RESPONSE] = NM_F_STR("imap.response", "Response"),
+    [F_RESPONSE_TAG] = NM_F_STR("imap.response_tag", "Response Tag"),
+    [F_REQ_COMMAND] = NM_F_STR("imap.request.command", "Request Command"),
+    [F_RESP_COMMAND] = NM_F_STR("imap.response.command", "Response Command"),
+    [F_RESP_STATUS] = NM_F_STR("imap.response.status", "Response Status"),
+    [F_TAG] = NM_F_STR("imap.tag", "Tag"),
+    [F_COMMAND] = NM_F_STR("imap.command", "Command"),
+    [F_FOLDER] = NM_F_STR("imap.request.folder", "Request Folder"),
     [F_UID] = {"imap.request.command.uid", "Request isUID", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0, NULL},
-    [F_USERNAME] = STR("imap.request.username", "Request Username"),
-    [F_PASSWORD] = STR("imap.request.password", "Request Password"),
+    [F_USERNAME] = NM_F_STR("imap.request.username", "Request Username"),
+    [F_PASSWORD] = NM_F_STR("imap.request.password", "Request Password"),
 };
 
 /* Commands whose first argument is a mailbox name. */

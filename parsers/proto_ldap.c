@@ -56,20 +56,19 @@ static const nm_vals filter_vals[] = {
 };
 
 #define U(n, l, v) {n, l, NM_FT_UINT32, NM_BASE_DEC, v, 0, NULL}
-#define S(n, l) {n, l, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL}
 
 static const nm_field fields[] = {
 	[F_MESSAGE_ID] = U("ldap.messageID", "messageID", NULL),
 	[F_PROTOCOL_OP] = U("ldap.protocolOp", "protocolOp", op_vals),
 	[F_VERSION] = U("ldap.version", "version", NULL),
-	[F_NAME] = S("ldap.name", "name"),
+	[F_NAME] = NM_F_STR("ldap.name", "name"),
 	[F_AUTHENTICATION] = U("ldap.authentication", "authentication", auth_vals),
-	[F_SIMPLE] = S("ldap.simple", "simple"),
-	[F_MECHANISM] = S("ldap.mechanism", "mechanism"),
+	[F_SIMPLE] = NM_F_STR("ldap.simple", "simple"),
+	[F_MECHANISM] = NM_F_STR("ldap.mechanism", "mechanism"),
 	[F_RESULT_CODE] = U("ldap.resultCode", "resultCode", result_vals),
-	[F_MATCHED_DN] = S("ldap.matchedDN", "matchedDN"),
-	[F_ERROR_MESSAGE] = S("ldap.errorMessage", "errorMessage"),
-	[F_BASE_OBJECT] = S("ldap.baseObject", "baseObject"),
+	[F_MATCHED_DN] = NM_F_STR("ldap.matchedDN", "matchedDN"),
+	[F_ERROR_MESSAGE] = NM_F_STR("ldap.errorMessage", "errorMessage"),
+	[F_BASE_OBJECT] = NM_F_STR("ldap.baseObject", "baseObject"),
 	[F_SCOPE] = U("ldap.scope", "scope", scope_vals),
 	[F_DEREF] = U("ldap.derefAliases", "derefAliases", NULL),
 	[F_SIZE_LIMIT] = U("ldap.sizeLimit", "sizeLimit", NULL),
@@ -77,15 +76,15 @@ static const nm_field fields[] = {
 	[F_TYPES_ONLY] = {"ldap.typesOnly", "typesOnly", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0, NULL},
 	[F_FILTER] = U("ldap.filter", "filter", filter_vals),
 	[F_ATTRIBUTES] = U("ldap.attributes", "attributes", NULL),
-	[F_ATTR_DESC] = S("ldap.AttributeDescription", "AttributeDescription"),
-	[F_OBJECT_NAME] = S("ldap.objectName", "objectName"),
-	[F_TYPE] = S("ldap.type", "type"),
+	[F_ATTR_DESC] = NM_F_STR("ldap.AttributeDescription", "AttributeDescription"),
+	[F_OBJECT_NAME] = NM_F_STR("ldap.objectName", "objectName"),
+	[F_TYPE] = NM_F_STR("ldap.type", "type"),
 	[F_VALS] = U("ldap.vals", "vals", NULL),
 	[F_ATTR_VALUE] = {"ldap.AttributeValue", "AttributeValue", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
-	[F_ENTRY] = S("ldap.entry", "entry"),
-	[F_OBJECT] = S("ldap.object", "object"),
-	[F_DEL_REQUEST] = S("ldap.delRequest", "delRequest"),
-	[F_LDAPURL] = S("ldap.LDAPURL", "LDAPURL"),
+	[F_ENTRY] = NM_F_STR("ldap.entry", "entry"),
+	[F_OBJECT] = NM_F_STR("ldap.object", "object"),
+	[F_DEL_REQUEST] = NM_F_STR("ldap.delRequest", "delRequest"),
+	[F_LDAPURL] = NM_F_STR("ldap.LDAPURL", "LDAPURL"),
 };
 
 typedef struct ldap_ctx {

@@ -62,26 +62,22 @@ static const nm_vals exceptions[] = {
     {0, NULL},
 };
 
-#define U16D(n, l)                                                                                                     \
-	{                                                                                                              \
-		n, l, NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL                                                         \
-	}
 
 static const nm_field mbtcp_fields[] = {
-    [F_TRANS_ID] = U16D("mbtcp.trans_id", "Transaction Identifier"),
-    [F_PROT_ID] = U16D("mbtcp.prot_id", "Protocol Identifier"),
-    [F_LEN] = U16D("mbtcp.len", "Length"),
+    [F_TRANS_ID] = NM_F_NUM("mbtcp.trans_id", "Transaction Identifier", NM_FT_UINT16, NM_BASE_DEC),
+    [F_PROT_ID] = NM_F_NUM("mbtcp.prot_id", "Protocol Identifier", NM_FT_UINT16, NM_BASE_DEC),
+    [F_LEN] = NM_F_NUM("mbtcp.len", "Length", NM_FT_UINT16, NM_BASE_DEC),
     [F_UNIT_ID] = {"mbtcp.unit_id", "Unit Identifier", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
 };
 
 static const nm_field fields[] = {
     [F_FUNC_CODE] = {"modbus.func_code", "Function Code", NM_FT_UINT8, NM_BASE_DEC, functions, 0x7f, NULL},
-    [F_REFERENCE_NUM] = U16D("modbus.reference_num", "Reference Number"),
-    [F_WORD_CNT] = U16D("modbus.word_cnt", "Word Count"),
-    [F_BIT_CNT] = U16D("modbus.bit_cnt", "Bit Count"),
+    [F_REFERENCE_NUM] = NM_F_NUM("modbus.reference_num", "Reference Number", NM_FT_UINT16, NM_BASE_DEC),
+    [F_WORD_CNT] = NM_F_NUM("modbus.word_cnt", "Word Count", NM_FT_UINT16, NM_BASE_DEC),
+    [F_BIT_CNT] = NM_F_NUM("modbus.bit_cnt", "Bit Count", NM_FT_UINT16, NM_BASE_DEC),
     [F_BYTE_CNT] = {"modbus.byte_cnt", "Byte Count", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
     [F_EXCEPTION_CODE] = {"modbus.exception_code", "Exception Code", NM_FT_UINT8, NM_BASE_DEC, exceptions, 0, NULL},
-    [F_REGVAL_UINT16] = U16D("modbus.regval_uint16", "Register Value (UINT16)"),
+    [F_REGVAL_UINT16] = NM_F_NUM("modbus.regval_uint16", "Register Value (UINT16)", NM_FT_UINT16, NM_BASE_DEC),
     [F_DATA] = {"modbus.data", "Data", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
 };
 

@@ -69,14 +69,6 @@ static const nm_vals msgtypes[] = {
 	{                                                                                                              \
 		n, l, NM_FT_UINT8, NM_BASE_DEC, NULL, m, NULL                                                          \
 	}
-#define U16D(n, l)                                                                                                     \
-	{                                                                                                              \
-		n, l, NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL                                                         \
-	}
-#define STR(n, l)                                                                                                      \
-	{                                                                                                              \
-		n, l, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL                                                        \
-	}
 #define FLAG(n, l, m)                                                                                                  \
 	{                                                                                                              \
 		n, l, NM_FT_BOOLEAN, NM_BASE_NONE, NULL, m, NULL                                                       \
@@ -90,8 +82,8 @@ static const nm_field fields[] = {
     [F_DUPFLAG] = FLAG("mqtt.dupflag", "DUP Flag", 0x08),
     [F_QOS] = U8D("mqtt.qos", "QoS Level", 0x06),
     [F_RETAIN] = FLAG("mqtt.retain", "Retain", 0x01),
-    [F_PROTO_LEN] = U16D("mqtt.proto_len", "Protocol Name Length"),
-    [F_PROTONAME] = STR("mqtt.protoname", "Protocol Name"),
+    [F_PROTO_LEN] = NM_F_NUM("mqtt.proto_len", "Protocol Name Length", NM_FT_UINT16, NM_BASE_DEC),
+    [F_PROTONAME] = NM_F_STR("mqtt.protoname", "Protocol Name"),
     [F_VER] = U8D("mqtt.ver", "Version", 0),
     [F_CONFLAGS] = {"mqtt.conflags", "Connect Flags", NM_FT_UINT8, NM_BASE_HEX, NULL, 0, NULL},
     [F_CF_UNAME] = FLAG("mqtt.conflag.uname", "User Name Flag", 0x80),
@@ -101,24 +93,24 @@ static const nm_field fields[] = {
     [F_CF_WILLFLAG] = FLAG("mqtt.conflag.willflag", "Will Flag", 0x04),
     [F_CF_CLEANSESS] = FLAG("mqtt.conflag.cleansess", "Clean Session Flag", 0x02),
     [F_CF_RESERVED] = FLAG("mqtt.conflag.reserved", "(Reserved)", 0x01),
-    [F_KALIVE] = U16D("mqtt.kalive", "Keep Alive"),
-    [F_CLIENTID_LEN] = U16D("mqtt.clientid_len", "Client ID Length"),
-    [F_CLIENTID] = STR("mqtt.clientid", "Client ID"),
-    [F_WILLTOPIC_LEN] = U16D("mqtt.willtopic_len", "Will Topic Length"),
-    [F_WILLTOPIC] = STR("mqtt.willtopic", "Will Topic"),
-    [F_WILLMSG_LEN] = U16D("mqtt.willmsg_len", "Will Message Length"),
+    [F_KALIVE] = NM_F_NUM("mqtt.kalive", "Keep Alive", NM_FT_UINT16, NM_BASE_DEC),
+    [F_CLIENTID_LEN] = NM_F_NUM("mqtt.clientid_len", "Client ID Length", NM_FT_UINT16, NM_BASE_DEC),
+    [F_CLIENTID] = NM_F_STR("mqtt.clientid", "Client ID"),
+    [F_WILLTOPIC_LEN] = NM_F_NUM("mqtt.willtopic_len", "Will Topic Length", NM_FT_UINT16, NM_BASE_DEC),
+    [F_WILLTOPIC] = NM_F_STR("mqtt.willtopic", "Will Topic"),
+    [F_WILLMSG_LEN] = NM_F_NUM("mqtt.willmsg_len", "Will Message Length", NM_FT_UINT16, NM_BASE_DEC),
     [F_WILLMSG] = {"mqtt.willmsg", "Will Message", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
-    [F_USERNAME_LEN] = U16D("mqtt.username_len", "User Name Length"),
-    [F_USERNAME] = STR("mqtt.username", "User Name"),
-    [F_PASSWD_LEN] = U16D("mqtt.passwd_len", "Password Length"),
-    [F_PASSWD] = STR("mqtt.passwd", "Password"),
+    [F_USERNAME_LEN] = NM_F_NUM("mqtt.username_len", "User Name Length", NM_FT_UINT16, NM_BASE_DEC),
+    [F_USERNAME] = NM_F_STR("mqtt.username", "User Name"),
+    [F_PASSWD_LEN] = NM_F_NUM("mqtt.passwd_len", "Password Length", NM_FT_UINT16, NM_BASE_DEC),
+    [F_PASSWD] = NM_F_STR("mqtt.passwd", "Password"),
     [F_CONACK_FLAGS] = {"mqtt.conack.flags", "Acknowledge Flags", NM_FT_UINT8, NM_BASE_HEX, NULL, 0, NULL},
     [F_CONACK_RESERVED] = FLAG("mqtt.conack.flags.reserved", "Reserved", 0xfe),
     [F_CONACK_SP] = FLAG("mqtt.conack.flags.sp", "Session Present", 0x01),
     [F_CONACK_VAL] = U8D("mqtt.conack.val", "Return Code", 0),
-    [F_MSGID] = U16D("mqtt.msgid", "Message Identifier"),
-    [F_TOPIC_LEN] = U16D("mqtt.topic_len", "Topic Length"),
-    [F_TOPIC] = STR("mqtt.topic", "Topic"),
+    [F_MSGID] = NM_F_NUM("mqtt.msgid", "Message Identifier", NM_FT_UINT16, NM_BASE_DEC),
+    [F_TOPIC_LEN] = NM_F_NUM("mqtt.topic_len", "Topic Length", NM_FT_UINT16, NM_BASE_DEC),
+    [F_TOPIC] = NM_F_STR("mqtt.topic", "Topic"),
     [F_SUB_QOS] = U8D("mqtt.sub.qos", "Requested QoS", 0),
     [F_SUBACK_QOS] = U8D("mqtt.suback.qos", "Granted QoS", 0),
     [F_MSG] = {"mqtt.msg", "Message", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},

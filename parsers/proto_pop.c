@@ -10,17 +10,13 @@
 
 enum { F_REQ_COMMAND, F_REQ_PARAMETER, F_RESP_INDICATOR, F_RESP_DESCRIPTION, F_RESP_DATA, F_COUNT };
 
-#define STR(n, l)                                                                                                      \
-	{                                                                                                              \
-		n, l, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL                                                        \
-	}
 
 static const nm_field fields[] = {
-    [F_REQ_COMMAND] = STR("pop.request.command", "Request command"),
-    [F_REQ_PARAMETER] = STR("pop.request.parameter", "Request parameter"),
-    [F_RESP_INDICATOR] = STR("pop.response.indicator", "Response indicator"),
-    [F_RESP_DESCRIPTION] = STR("pop.response.description", "Response description"),
-    [F_RESP_DATA] = STR("pop.response.data", "Data"),
+    [F_REQ_COMMAND] = NM_F_STR("pop.request.command", "Request command"),
+    [F_REQ_PARAMETER] = NM_F_STR("pop.request.parameter", "Request parameter"),
+    [F_RESP_INDICATOR] = NM_F_STR("pop.response.indicator", "Response indicator"),
+    [F_RESP_DESCRIPTION] = NM_F_STR("pop.response.description", "Response description"),
+    [F_RESP_DATA] = NM_F_STR("pop.response.data", "Data"),
 };
 
 static void first_line(nm_packet *pk, int t, const nm_line *ln, const uint8_t *b, bool req)

@@ -38,10 +38,6 @@ enum {
 	F_COUNT
 };
 
-#define BYTES(n, l)                                                                                                    \
-	{                                                                                                              \
-		n, l, NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL                                                         \
-	}
 
 static const nm_vals long_types[] = {{0, "Initial"}, {1, "0-RTT"}, {2, "Handshake"}, {3, "Retry"}, {0, NULL}};
 static const nm_vals long_types_v2[] = {{0, "Retry"}, {1, "Initial"}, {2, "0-RTT"}, {3, "Handshake"}, {0, NULL}};
@@ -52,21 +48,21 @@ static const nm_field fields[] = {
     [F_HEADER_FORM] = {"quic.header_form", "Header Form", NM_FT_UINT8, NM_BASE_DEC, NULL, 0x80, NULL},
     [F_LONG_TYPE] = {"quic.long.packet_type", "Packet Type", NM_FT_UINT8, NM_BASE_DEC, long_types, 0x30, NULL},
     [F_LONG_TYPE_V2] = {"quic.long.packet_type_v2", "Packet Type", NM_FT_UINT8, NM_BASE_DEC, long_types_v2, 0x30, NULL},
-    [F_DCID] = BYTES("quic.dcid", "Destination Connection ID"),
-    [F_SCID] = BYTES("quic.scid", "Source Connection ID"),
+    [F_DCID] = NM_F_BYTES("quic.dcid", "Destination Connection ID"),
+    [F_SCID] = NM_F_BYTES("quic.scid", "Source Connection ID"),
     [F_DCIL] = {"quic.dcil", "Destination Connection ID Length", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
     [F_SCIL] = {"quic.scil", "Source Connection ID Length", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
     [F_TOKEN_LENGTH] = {"quic.token_length", "Token Length", NM_FT_UINT64, NM_BASE_DEC, NULL, 0, NULL},
-    [F_TOKEN] = BYTES("quic.token", "Token"),
+    [F_TOKEN] = NM_F_BYTES("quic.token", "Token"),
     [F_LENGTH] = {"quic.length", "Length", NM_FT_UINT64, NM_BASE_DEC, NULL, 0, NULL},
     [F_VERSION] = {"quic.version", "Version", NM_FT_UINT32, NM_BASE_HEX, NULL, 0, NULL},
     [F_SUPPORTED_VERSION] = {"quic.supported_version", "Supported Version", NM_FT_UINT32, NM_BASE_HEX, NULL, 0, NULL},
     [F_VN_UNUSED] = {"quic.vn.unused", "Unused", NM_FT_UINT8, NM_BASE_HEX, NULL, 0x7f, NULL},
     [F_FIXED_BIT] = {"quic.fixed_bit", "Fixed Bit", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0x40, NULL},
     [F_SPIN_BIT] = {"quic.spin_bit", "Spin Bit", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0x20, NULL},
-    [F_REMAINING_PAYLOAD] = BYTES("quic.remaining_payload", "Remaining Payload"),
-    [F_RETRY_TOKEN] = BYTES("quic.retry_token", "Retry Token"),
-    [F_RETRY_TAG] = BYTES("quic.retry_integrity_tag", "Retry Integrity Tag"),
+    [F_REMAINING_PAYLOAD] = NM_F_BYTES("quic.remaining_payload", "Remaining Payload"),
+    [F_RETRY_TOKEN] = NM_F_BYTES("quic.retry_token", "Retry Token"),
+    [F_RETRY_TAG] = NM_F_BYTES("quic.retry_integrity_tag", "Retry Integrity Tag"),
 };
 
 #define QUIC_V2 0x6b3343cfu

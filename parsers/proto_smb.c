@@ -117,10 +117,6 @@ static const nm_vals commands[] = {
     {0, NULL},
 };
 
-#define U16D(n, l)                                                                                                     \
-	{                                                                                                              \
-		n, l, NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL                                                         \
-	}
 #define FLAG(n, l, m)                                                                                                  \
 	{                                                                                                              \
 		n, l, NM_FT_BOOLEAN, NM_BASE_NONE, NULL, m, NULL                                                       \
@@ -153,15 +149,15 @@ static const nm_field fields[] = {
     [F_F2_ROE] = FLAG("smb.flags2.roe", "Execute-only Reads", 0x2000),
     [F_F2_NT_ERROR] = FLAG("smb.flags2.nt_error", "Error Code Type", 0x4000),
     [F_F2_STRING] = FLAG("smb.flags2.string", "Unicode Strings", 0x8000),
-    [F_PID_HIGH] = U16D("smb.pid.high", "Process ID High"),
+    [F_PID_HIGH] = NM_F_NUM("smb.pid.high", "Process ID High", NM_FT_UINT16, NM_BASE_DEC),
     [F_SIGNATURE] = {"smb.signature", "Signature", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
     [F_RESERVED] = {"smb.reserved", "Reserved", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
-    [F_TID] = U16D("smb.tid", "Tree ID"),
-    [F_PID] = U16D("smb.pid", "Process ID"),
-    [F_UID] = U16D("smb.uid", "User ID"),
-    [F_MID] = U16D("smb.mid", "Multiplex ID"),
+    [F_TID] = NM_F_NUM("smb.tid", "Tree ID", NM_FT_UINT16, NM_BASE_DEC),
+    [F_PID] = NM_F_NUM("smb.pid", "Process ID", NM_FT_UINT16, NM_BASE_DEC),
+    [F_UID] = NM_F_NUM("smb.uid", "User ID", NM_FT_UINT16, NM_BASE_DEC),
+    [F_MID] = NM_F_NUM("smb.mid", "Multiplex ID", NM_FT_UINT16, NM_BASE_DEC),
     [F_WCT] = {"smb.wct", "Word Count (WCT)", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
-    [F_BCC] = U16D("smb.bcc", "Byte Count (BCC)"),
+    [F_BCC] = NM_F_NUM("smb.bcc", "Byte Count (BCC)", NM_FT_UINT16, NM_BASE_DEC),
 };
 
 typedef struct smb_hdr {

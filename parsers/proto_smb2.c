@@ -65,10 +65,6 @@ static const nm_vals commands[] = {
     {0, NULL},
 };
 
-#define U16D(n, l)                                                                                                     \
-	{                                                                                                              \
-		n, l, NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL                                                         \
-	}
 #define FLAG(n, l, m)                                                                                                  \
 	{                                                                                                              \
 		n, l, NM_FT_BOOLEAN, NM_BASE_NONE, NULL, m, NULL                                                       \
@@ -76,14 +72,14 @@ static const nm_vals commands[] = {
 
 static const nm_field fields[] = {
     [F_PROTOCOL_ID] = {"smb2.protocol_id", "ProtocolId", NM_FT_UINT32, NM_BASE_HEX, NULL, 0, NULL},
-    [F_HEADER_LEN] = U16D("smb2.header_len", "Header Length"),
-    [F_CREDIT_CHARGE] = U16D("smb2.credit.charge", "Credit Charge"),
+    [F_HEADER_LEN] = NM_F_NUM("smb2.header_len", "Header Length", NM_FT_UINT16, NM_BASE_DEC),
+    [F_CREDIT_CHARGE] = NM_F_NUM("smb2.credit.charge", "Credit Charge", NM_FT_UINT16, NM_BASE_DEC),
     [F_NT_STATUS] = {"smb2.nt_status", "NT Status", NM_FT_UINT32, NM_BASE_HEX, nm_nt_status_vals, 0, NULL},
-    [F_CHANNEL_SEQUENCE] = U16D("smb2.channel_sequence", "Channel Sequence"),
+    [F_CHANNEL_SEQUENCE] = NM_F_NUM("smb2.channel_sequence", "Channel Sequence", NM_FT_UINT16, NM_BASE_DEC),
     [F_RESERVED] = {"smb2.reserved", "Reserved", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
     [F_CMD] = {"smb2.cmd", "Command", NM_FT_UINT16, NM_BASE_DEC, commands, 0, NULL},
-    [F_CREDITS_REQUESTED] = U16D("smb2.credits.requested", "Credits requested"),
-    [F_CREDITS_GRANTED] = U16D("smb2.credits.granted", "Credits granted"),
+    [F_CREDITS_REQUESTED] = NM_F_NUM("smb2.credits.requested", "Credits requested", NM_FT_UINT16, NM_BASE_DEC),
+    [F_CREDITS_GRANTED] = NM_F_NUM("smb2.credits.granted", "Credits granted", NM_FT_UINT16, NM_BASE_DEC),
     [F_FLAGS] = {"smb2.flags", "Flags", NM_FT_UINT32, NM_BASE_HEX, NULL, 0, NULL},
     [F_FL_RESPONSE] = FLAG("smb2.flags.response", "Response", 0x1),
     [F_FL_ASYNC] = FLAG("smb2.flags.async", "Async command", 0x2),

@@ -22,20 +22,16 @@ enum {
 	F_COUNT
 };
 
-#define STR(n, l)                                                                                                      \
-	{                                                                                                              \
-		n, l, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL                                                        \
-	}
 
 static const nm_field fields[] = {
     [F_REQ] = {"smtp.req", "Request", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0, NULL},
     [F_RSP] = {"smtp.rsp", "Response", NM_FT_BOOLEAN, NM_BASE_NONE, NULL, 0, NULL},
-    [F_COMMAND_LINE] = STR("smtp.command_line", "Command Line"),
-    [F_REQ_COMMAND] = STR("smtp.req.command", "Command"),
-    [F_REQ_PARAMETER] = STR("smtp.req.parameter", "Request parameter"),
-    [F_RESPONSE] = STR("smtp.response", "Response"),
+    [F_COMMAND_LINE] = NM_F_STR("smtp.command_line", "Command Line"),
+    [F_REQ_COMMAND] = NM_F_STR("smtp.req.command", "Command"),
+    [F_REQ_PARAMETER] = NM_F_STR("smtp.req.parameter", "Request parameter"),
+    [F_RESPONSE] = NM_F_STR("smtp.response", "Response"),
     [F_RESPONSE_CODE] = {"smtp.response.code", "Response code", NM_FT_UINT32, NM_BASE_DEC, NULL, 0, NULL},
-    [F_RSP_PARAMETER] = STR("smtp.rsp.parameter", "Response parameter"),
+    [F_RSP_PARAMETER] = NM_F_STR("smtp.rsp.parameter", "Response parameter"),
 };
 
 static bool is_server_port(uint16_t p)

@@ -49,14 +49,6 @@ enum {
 	F_COUNT
 };
 
-#define U32D(n, l)                                                                                                     \
-	{                                                                                                              \
-		n, l, NM_FT_UINT32, NM_BASE_DEC, NULL, 0, NULL                                                         \
-	}
-#define STR(n, l)                                                                                                      \
-	{                                                                                                              \
-		n, l, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL                                                        \
-	}
 
 static const nm_vals msg_codes[] = {
     {1, "Disconnect"},
@@ -77,35 +69,35 @@ static const nm_vals msg_codes[] = {
 };
 
 static const nm_field fields[] = {
-    [F_PROTOCOL] = STR("ssh.protocol", "Protocol"),
-    [F_PACKET_LENGTH] = U32D("ssh.packet_length", "Packet Length"),
+    [F_PROTOCOL] = NM_F_STR("ssh.protocol", "Protocol"),
+    [F_PACKET_LENGTH] = NM_F_NUM("ssh.packet_length", "Packet Length", NM_FT_UINT32, NM_BASE_DEC),
     [F_PADDING_LENGTH] = {"ssh.padding_length", "Padding Length", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
     [F_MESSAGE_CODE] = {"ssh.message_code", "Message Code", NM_FT_UINT8, NM_BASE_DEC, msg_codes, 0, NULL},
     [F_COOKIE] = {"ssh.cookie", "Cookie", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},
-    [F_KEX_LEN] = U32D("ssh.kex_algorithms_length", "kex_algorithms length"),
-    [F_KEX] = STR("ssh.kex_algorithms", "kex_algorithms string"),
-    [F_HOSTKEY_LEN] = U32D("ssh.server_host_key_algorithms_length", "server_host_key_algorithms length"),
-    [F_HOSTKEY] = STR("ssh.server_host_key_algorithms", "server_host_key_algorithms string"),
+    [F_KEX_LEN] = NM_F_NUM("ssh.kex_algorithms_length", "kex_algorithms length", NM_FT_UINT32, NM_BASE_DEC),
+    [F_KEX] = NM_F_STR("ssh.kex_algorithms", "kex_algorithms string"),
+    [F_HOSTKEY_LEN] = NM_F_NUM("ssh.server_host_key_algorithms_length", "server_host_key_algorithms length", NM_FT_UINT32, NM_BASE_DEC),
+    [F_HOSTKEY] = NM_F_STR("ssh.server_host_key_algorithms", "server_host_key_algorithms string"),
     [F_ENC_CS_LEN] =
-        U32D("ssh.encryption_algorithms_client_to_server_length", "encryption_algorithms_client_to_server length"),
-    [F_ENC_CS] = STR("ssh.encryption_algorithms_client_to_server", "encryption_algorithms_client_to_server string"),
+        NM_F_NUM("ssh.encryption_algorithms_client_to_server_length", "encryption_algorithms_client_to_server length", NM_FT_UINT32, NM_BASE_DEC),
+    [F_ENC_CS] = NM_F_STR("ssh.encryption_algorithms_client_to_server", "encryption_algorithms_client_to_server string"),
     [F_ENC_SC_LEN] =
-        U32D("ssh.encryption_algorithms_server_to_client_length", "encryption_algorithms_server_to_client length"),
-    [F_ENC_SC] = STR("ssh.encryption_algorithms_server_to_client", "encryption_algorithms_server_to_client string"),
-    [F_MAC_CS_LEN] = U32D("ssh.mac_algorithms_client_to_server_length", "mac_algorithms_client_to_server length"),
-    [F_MAC_CS] = STR("ssh.mac_algorithms_client_to_server", "mac_algorithms_client_to_server string"),
-    [F_MAC_SC_LEN] = U32D("ssh.mac_algorithms_server_to_client_length", "mac_algorithms_server_to_client length"),
-    [F_MAC_SC] = STR("ssh.mac_algorithms_server_to_client", "mac_algorithms_server_to_client string"),
+        NM_F_NUM("ssh.encryption_algorithms_server_to_client_length", "encryption_algorithms_server_to_client length", NM_FT_UINT32, NM_BASE_DEC),
+    [F_ENC_SC] = NM_F_STR("ssh.encryption_algorithms_server_to_client", "encryption_algorithms_server_to_client string"),
+    [F_MAC_CS_LEN] = NM_F_NUM("ssh.mac_algorithms_client_to_server_length", "mac_algorithms_client_to_server length", NM_FT_UINT32, NM_BASE_DEC),
+    [F_MAC_CS] = NM_F_STR("ssh.mac_algorithms_client_to_server", "mac_algorithms_client_to_server string"),
+    [F_MAC_SC_LEN] = NM_F_NUM("ssh.mac_algorithms_server_to_client_length", "mac_algorithms_server_to_client length", NM_FT_UINT32, NM_BASE_DEC),
+    [F_MAC_SC] = NM_F_STR("ssh.mac_algorithms_server_to_client", "mac_algorithms_server_to_client string"),
     [F_COMP_CS_LEN] =
-        U32D("ssh.compression_algorithms_client_to_server_length", "compression_algorithms_client_to_server length"),
-    [F_COMP_CS] = STR("ssh.compression_algorithms_client_to_server", "compression_algorithms_client_to_server string"),
+        NM_F_NUM("ssh.compression_algorithms_client_to_server_length", "compression_algorithms_client_to_server length", NM_FT_UINT32, NM_BASE_DEC),
+    [F_COMP_CS] = NM_F_STR("ssh.compression_algorithms_client_to_server", "compression_algorithms_client_to_server string"),
     [F_COMP_SC_LEN] =
-        U32D("ssh.compression_algorithms_server_to_client_length", "compression_algorithms_server_to_client length"),
-    [F_COMP_SC] = STR("ssh.compression_algorithms_server_to_client", "compression_algorithms_server_to_client string"),
-    [F_LANG_CS_LEN] = U32D("ssh.languages_client_to_server_length", "languages_client_to_server length"),
-    [F_LANG_CS] = STR("ssh.languages_client_to_server", "languages_client_to_server string"),
-    [F_LANG_SC_LEN] = U32D("ssh.languages_server_to_client_length", "languages_server_to_client length"),
-    [F_LANG_SC] = STR("ssh.languages_server_to_client", "languages_server_to_client string"),
+        NM_F_NUM("ssh.compression_algorithms_server_to_client_length", "compression_algorithms_server_to_client length", NM_FT_UINT32, NM_BASE_DEC),
+    [F_COMP_SC] = NM_F_STR("ssh.compression_algorithms_server_to_client", "compression_algorithms_server_to_client string"),
+    [F_LANG_CS_LEN] = NM_F_NUM("ssh.languages_client_to_server_length", "languages_client_to_server length", NM_FT_UINT32, NM_BASE_DEC),
+    [F_LANG_CS] = NM_F_STR("ssh.languages_client_to_server", "languages_client_to_server string"),
+    [F_LANG_SC_LEN] = NM_F_NUM("ssh.languages_server_to_client_length", "languages_server_to_client length", NM_FT_UINT32, NM_BASE_DEC),
+    [F_LANG_SC] = NM_F_STR("ssh.languages_server_to_client", "languages_server_to_client string"),
     [F_FIRST_KEX_FOLLOWS] = {"ssh.first_kex_packet_follows", "First KEX Packet Follows", NM_FT_UINT8, NM_BASE_DEC, NULL,
                              0, NULL},
     [F_KEX_RESERVED] = {"ssh.kex.reserved", "Reserved", NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL},

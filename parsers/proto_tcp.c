@@ -28,7 +28,6 @@ enum {
 #define U32 NM_FT_UINT32
 #define DEC NM_BASE_DEC
 #define BOOL(name, label, mask) {name, label, NM_FT_BOOLEAN, NM_BASE_NONE, NULL, mask, NULL}
-#define BYTES(name, label) {name, label, NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL}
 
 /* The option containers (tcp.options.mss, ...) are protocols in Wireshark
  * whose -T fields value is the option's bytes; here they are byte fields. */
@@ -57,17 +56,17 @@ static const nm_field fields[] = {
 	[F_CHECKSUM] = {"tcp.checksum", "Checksum", U16, NM_BASE_HEX, NULL, 0, NULL},
 	[F_URGPTR] = {"tcp.urgent_pointer", "Urgent Pointer", U16, DEC, NULL, 0, NULL},
 	[F_LEN] = {"tcp.len", "TCP Segment Len", U32, DEC, NULL, 0, NULL},
-	[F_OPTIONS] = BYTES("tcp.options", "Options"),
+	[F_OPTIONS] = NM_F_BYTES("tcp.options", "Options"),
 	[F_KIND] = {"tcp.option_kind", "Kind", U8, DEC, NULL, 0, NULL},
 	[F_OPTLEN] = {"tcp.option_len", "Length", U8, DEC, NULL, 0, NULL},
-	[F_O_NOP] = BYTES("tcp.options.nop", "TCP Option - No-Operation (NOP)"),
-	[F_O_EOL] = BYTES("tcp.options.eol", "TCP Option - End of Option List (EOL)"),
-	[F_O_MSS] = BYTES("tcp.options.mss", "TCP Option - Maximum segment size"),
-	[F_O_WS] = BYTES("tcp.options.wscale", "TCP Option - Window scale"),
-	[F_O_SACKPERM] = BYTES("tcp.options.sack_perm", "TCP Option - SACK permitted"),
-	[F_O_SACK] = BYTES("tcp.options.sack", "TCP Option - SACK"),
-	[F_O_TS] = BYTES("tcp.options.timestamp", "TCP Option - Timestamps"),
-	[F_O_UNKNOWN] = BYTES("tcp.options.unknown", "TCP Option - Unknown"),
+	[F_O_NOP] = NM_F_BYTES("tcp.options.nop", "TCP Option - No-Operation (NOP)"),
+	[F_O_EOL] = NM_F_BYTES("tcp.options.eol", "TCP Option - End of Option List (EOL)"),
+	[F_O_MSS] = NM_F_BYTES("tcp.options.mss", "TCP Option - Maximum segment size"),
+	[F_O_WS] = NM_F_BYTES("tcp.options.wscale", "TCP Option - Window scale"),
+	[F_O_SACKPERM] = NM_F_BYTES("tcp.options.sack_perm", "TCP Option - SACK permitted"),
+	[F_O_SACK] = NM_F_BYTES("tcp.options.sack", "TCP Option - SACK"),
+	[F_O_TS] = NM_F_BYTES("tcp.options.timestamp", "TCP Option - Timestamps"),
+	[F_O_UNKNOWN] = NM_F_BYTES("tcp.options.unknown", "TCP Option - Unknown"),
 	[F_MSS_VAL] = {"tcp.options.mss_val", "MSS Value", U16, DEC, NULL, 0, NULL},
 	[F_WS_SHIFT] = {"tcp.options.wscale.shift", "Shift count", U8, DEC, NULL, 0, NULL},
 	[F_WS_MULT] = {"tcp.options.wscale.multiplier", "Multiplier", U16, DEC, NULL, 0, NULL},
@@ -76,7 +75,7 @@ static const nm_field fields[] = {
 	[F_SACK_COUNT] = {"tcp.options.sack.count", "TCP SACK Count", U8, DEC, NULL, 0, NULL},
 	[F_TSVAL] = {"tcp.options.timestamp.tsval", "Timestamp value", U32, DEC, NULL, 0, NULL},
 	[F_TSECR] = {"tcp.options.timestamp.tsecr", "Timestamp echo reply", U32, DEC, NULL, 0, NULL},
-	[F_PAYLOAD] = BYTES("tcp.payload", "TCP payload"),
+	[F_PAYLOAD] = NM_F_BYTES("tcp.payload", "TCP payload"),
 	[F_RESET_CAUSE] = {"tcp.reset_cause", "Reset cause", NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL},
 };
 

@@ -52,30 +52,6 @@ enum {
 	F_COUNT
 };
 
-#define U8D(n, l)                                                                                                      \
-	{                                                                                                              \
-		n, l, NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL                                                          \
-	}
-#define U16D(n, l)                                                                                                     \
-	{                                                                                                              \
-		n, l, NM_FT_UINT16, NM_BASE_DEC, NULL, 0, NULL                                                         \
-	}
-#define U16X(n, l)                                                                                                     \
-	{                                                                                                              \
-		n, l, NM_FT_UINT16, NM_BASE_HEX, NULL, 0, NULL                                                         \
-	}
-#define U24D(n, l)                                                                                                     \
-	{                                                                                                              \
-		n, l, NM_FT_UINT24, NM_BASE_DEC, NULL, 0, NULL                                                         \
-	}
-#define BYTES(n, l)                                                                                                    \
-	{                                                                                                              \
-		n, l, NM_FT_BYTES, NM_BASE_NONE, NULL, 0, NULL                                                         \
-	}
-#define STR(n, l)                                                                                                      \
-	{                                                                                                              \
-		n, l, NM_FT_STRING, NM_BASE_NONE, NULL, 0, NULL                                                        \
-	}
 
 static const nm_vals content_types[] = {
     {20, "Change Cipher Spec"}, {21, "Alert"},     {22, "Handshake"},
@@ -150,36 +126,36 @@ static const nm_vals alert_descs[] = {
 static const nm_field fields[] = {
     [F_CONTENT_TYPE] = {"tls.record.content_type", "Content Type", NM_FT_UINT8, NM_BASE_DEC, content_types, 0, NULL},
     [F_OPAQUE_TYPE] = {"tls.record.opaque_type", "Opaque Type", NM_FT_UINT8, NM_BASE_DEC, content_types, 0, NULL},
-    [F_VERSION] = U16X("tls.record.version", "Version"),
-    [F_LENGTH] = U16D("tls.record.length", "Length"),
+    [F_VERSION] = NM_F_NUM("tls.record.version", "Version", NM_FT_UINT16, NM_BASE_HEX),
+    [F_LENGTH] = NM_F_NUM("tls.record.length", "Length", NM_FT_UINT16, NM_BASE_DEC),
     [F_HS_TYPE] = {"tls.handshake.type", "Handshake Type", NM_FT_UINT8, NM_BASE_DEC, hs_types, 0, NULL},
-    [F_HS_LENGTH] = U24D("tls.handshake.length", "Length"),
-    [F_HS_VERSION] = U16X("tls.handshake.version", "Version"),
-    [F_RANDOM] = BYTES("tls.handshake.random", "Random"),
-    [F_SID_LEN] = U16D("tls.handshake.session_id_length", "Session ID Length"),
-    [F_SID] = BYTES("tls.handshake.session_id", "Session ID"),
-    [F_CS_LEN] = U16D("tls.handshake.cipher_suites_length", "Cipher Suites Length"),
-    [F_CIPHERSUITE] = U16X("tls.handshake.ciphersuite", "Cipher Suite"),
-    [F_COMP_LEN] = U8D("tls.handshake.comp_methods_length", "Compression Methods Length"),
-    [F_COMP] = U8D("tls.handshake.comp_method", "Compression Method"),
-    [F_EXTS_LEN] = U16D("tls.handshake.extensions_length", "Extensions Length"),
-    [F_EXT_TYPE] = U16D("tls.handshake.extension.type", "Type"),
-    [F_EXT_LEN] = U16D("tls.handshake.extension.len", "Length"),
-    [F_SNI_LIST_LEN] = U16D("tls.handshake.extensions_server_name_list_len", "Server Name list length"),
-    [F_SNI_TYPE] = U8D("tls.handshake.extensions_server_name_type", "Server Name Type"),
-    [F_SNI_LEN] = U16D("tls.handshake.extensions_server_name_len", "Server Name length"),
-    [F_SNI] = STR("tls.handshake.extensions_server_name", "Server Name"),
-    [F_ALPN_LEN] = U16D("tls.handshake.extensions_alpn_len", "ALPN Extension Length"),
-    [F_ALPN_STR_LEN] = U8D("tls.handshake.extensions_alpn_str_len", "ALPN string length"),
-    [F_ALPN_STR] = STR("tls.handshake.extensions_alpn_str", "ALPN Next Protocol"),
-    [F_SV_LEN] = U8D("tls.handshake.extensions.supported_versions_len", "Supported Versions length"),
-    [F_SV] = U16X("tls.handshake.extensions.supported_version", "Supported Version"),
-    [F_GROUPS_LEN] = U16D("tls.handshake.extensions_supported_groups_length", "Supported Groups List Length"),
-    [F_GROUP] = U16X("tls.handshake.extensions_supported_group", "Supported Group"),
-    [F_CERTS_LEN] = U24D("tls.handshake.certificates_length", "Certificates Length"),
-    [F_CERT_LEN] = U24D("tls.handshake.certificate_length", "Certificate Length"),
-    [F_CERT] = BYTES("tls.handshake.certificate", "Certificate"),
-    [F_APP_DATA] = BYTES("tls.app_data", "Encrypted Application Data"),
+    [F_HS_LENGTH] = NM_F_NUM("tls.handshake.length", "Length", NM_FT_UINT24, NM_BASE_DEC),
+    [F_HS_VERSION] = NM_F_NUM("tls.handshake.version", "Version", NM_FT_UINT16, NM_BASE_HEX),
+    [F_RANDOM] = NM_F_BYTES("tls.handshake.random", "Random"),
+    [F_SID_LEN] = NM_F_NUM("tls.handshake.session_id_length", "Session ID Length", NM_FT_UINT16, NM_BASE_DEC),
+    [F_SID] = NM_F_BYTES("tls.handshake.session_id", "Session ID"),
+    [F_CS_LEN] = NM_F_NUM("tls.handshake.cipher_suites_length", "Cipher Suites Length", NM_FT_UINT16, NM_BASE_DEC),
+    [F_CIPHERSUITE] = NM_F_NUM("tls.handshake.ciphersuite", "Cipher Suite", NM_FT_UINT16, NM_BASE_HEX),
+    [F_COMP_LEN] = NM_F_NUM("tls.handshake.comp_methods_length", "Compression Methods Length", NM_FT_UINT8, NM_BASE_DEC),
+    [F_COMP] = NM_F_NUM("tls.handshake.comp_method", "Compression Method", NM_FT_UINT8, NM_BASE_DEC),
+    [F_EXTS_LEN] = NM_F_NUM("tls.handshake.extensions_length", "Extensions Length", NM_FT_UINT16, NM_BASE_DEC),
+    [F_EXT_TYPE] = NM_F_NUM("tls.handshake.extension.type", "Type", NM_FT_UINT16, NM_BASE_DEC),
+    [F_EXT_LEN] = NM_F_NUM("tls.handshake.extension.len", "Length", NM_FT_UINT16, NM_BASE_DEC),
+    [F_SNI_LIST_LEN] = NM_F_NUM("tls.handshake.extensions_server_name_list_len", "Server Name list length", NM_FT_UINT16, NM_BASE_DEC),
+    [F_SNI_TYPE] = NM_F_NUM("tls.handshake.extensions_server_name_type", "Server Name Type", NM_FT_UINT8, NM_BASE_DEC),
+    [F_SNI_LEN] = NM_F_NUM("tls.handshake.extensions_server_name_len", "Server Name length", NM_FT_UINT16, NM_BASE_DEC),
+    [F_SNI] = NM_F_STR("tls.handshake.extensions_server_name", "Server Name"),
+    [F_ALPN_LEN] = NM_F_NUM("tls.handshake.extensions_alpn_len", "ALPN Extension Length", NM_FT_UINT16, NM_BASE_DEC),
+    [F_ALPN_STR_LEN] = NM_F_NUM("tls.handshake.extensions_alpn_str_len", "ALPN string length", NM_FT_UINT8, NM_BASE_DEC),
+    [F_ALPN_STR] = NM_F_STR("tls.handshake.extensions_alpn_str", "ALPN Next Protocol"),
+    [F_SV_LEN] = NM_F_NUM("tls.handshake.extensions.supported_versions_len", "Supported Versions length", NM_FT_UINT8, NM_BASE_DEC),
+    [F_SV] = NM_F_NUM("tls.handshake.extensions.supported_version", "Supported Version", NM_FT_UINT16, NM_BASE_HEX),
+    [F_GROUPS_LEN] = NM_F_NUM("tls.handshake.extensions_supported_groups_length", "Supported Groups List Length", NM_FT_UINT16, NM_BASE_DEC),
+    [F_GROUP] = NM_F_NUM("tls.handshake.extensions_supported_group", "Supported Group", NM_FT_UINT16, NM_BASE_HEX),
+    [F_CERTS_LEN] = NM_F_NUM("tls.handshake.certificates_length", "Certificates Length", NM_FT_UINT24, NM_BASE_DEC),
+    [F_CERT_LEN] = NM_F_NUM("tls.handshake.certificate_length", "Certificate Length", NM_FT_UINT24, NM_BASE_DEC),
+    [F_CERT] = NM_F_BYTES("tls.handshake.certificate", "Certificate"),
+    [F_APP_DATA] = NM_F_BYTES("tls.app_data", "Encrypted Application Data"),
     [F_ALERT_LEVEL] = {"tls.alert_message.level", "Level", NM_FT_UINT8, NM_BASE_DEC, alert_levels, 0, NULL},
     [F_ALERT_DESC] = {"tls.alert_message.desc", "Description", NM_FT_UINT8, NM_BASE_DEC, alert_descs, 0, NULL},
 };
