@@ -10,6 +10,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "capture/limits.h"
+
+struct nm_trigger_spec; /* capture/trigger.h */
+
 typedef struct nm_source_opts {
 	const char *file;   /* read this file, or */
 	const char *iface;  /* capture on this interface */
@@ -17,6 +21,8 @@ typedef struct nm_source_opts {
 	int snaplen;        /* 0: libpcap's default (262144) */
 	bool promisc;
 	int timeout_ms; /* live: how long the kernel may hold packets */
+	nm_limits limits; /* this capture's buffer; zero members: no limit */
+	const struct nm_trigger_spec *trigger; /* NULL: none; owned by the caller */
 } nm_source_opts;
 
 /* Returns an activated pcap_t, or NULL with a one-line reason in err. */
