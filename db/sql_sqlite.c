@@ -56,6 +56,13 @@ const char *const sq_migrations[] = {
 	" bcast INTEGER NOT NULL, mcast INTEGER NOT NULL, first_ns INTEGER NOT NULL,"
 	" last_ns INTEGER NOT NULL,"
 	" PRIMARY KEY(capture_id, conv, kind, a, b)) WITHOUT ROWID;",
+	/* time series per capture: 1 s, 1 min and 1 h buckets (interval_s),
+	 * accumulated from deltas, trimmed by age (db/sqlite_series.c) */
+	"CREATE TABLE series("
+	" interval_s INTEGER NOT NULL, capture_id INTEGER NOT NULL, start_ns INTEGER NOT NULL,"
+	" frames INTEGER NOT NULL, bytes INTEGER NOT NULL, drops INTEGER NOT NULL,"
+	" broadcast INTEGER NOT NULL, multicast INTEGER NOT NULL,"
+	" PRIMARY KEY(interval_s, capture_id, start_ns)) WITHOUT ROWID;",
 };
 
 const int sq_schema_version = (int)(sizeof sq_migrations / sizeof sq_migrations[0]);

@@ -65,7 +65,7 @@ static const char *const station_cols[] = {"capture", "address", "tx_frames", "t
 					   "rx_bytes", "frames", "bytes", "tx_broadcast", "tx_multicast",
 					   "first_ns", "last_ns", NULL};
 static const char *const path_cols[] = {"path", "frames", "bytes", NULL};
-static const char *const ts_cols[] = {"start_ns", "frames", "bytes", NULL};
+static const char *const ts_cols[] = {"start_ns", "frames", "bytes", "drops", "broadcast", "multicast", NULL};
 
 static const stat_sql stat_sqls[] = {
 	[NM_STAT_FLOWS] = {"capture_id AS capture, src AS address_a, sport AS port_a, dst AS address_b,"
@@ -90,8 +90,12 @@ static const stat_sql stat_sqls[] = {
 				 " FROM frames f JOIN strings s ON s.id = f.protocols"
 				 " WHERE (?1 = 0 OR f.capture_id = ?1) GROUP BY f.protocols",
 				 path_cols, "path", true},
-	[NM_STAT_TIMESERIES] = {"(ts_ns / ?7) * ?7 AS start_ns, count(*) AS frames, sum(len) AS bytes",
-				" FROM frames WHERE " CAP_WHERE " AND ts_ns >= ?5 AND ts_ns < ?6 GROUP BY 1",
+	/* the series table (db/sqlite_series.c), kept apart from the frames,
+	 * which limits may evict; ?7 is the interval in ns */
+	[NM_STAT_TIMESERIES] = {"start_ns, sum(frames) AS frames, sum(bytes) AS bytes, sum(drops) AS drops,"
+				" sum(broadcast) AS broadcast, sum(multicast) AS multicast",
+				" FROM series WHERE interval_s = ?7 / 1000000000 AND " CAP_WHERE
+				" AND start_ns >= ?5 AND start_ns < ?6 GROUP BY start_ns",
 				ts_cols, "start_ns", true},
 };
 
