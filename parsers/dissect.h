@@ -117,6 +117,8 @@ typedef struct nm_flow_key {
 	uint8_t tcp_flags;        /* TCP: this segment's flags (for flow state) */
 } nm_flow_key;
 
+#define NM_NO_OFFSET UINT32_MAX
+
 typedef struct nm_tree nm_tree;
 typedef struct nm_protocol nm_protocol;
 
@@ -142,6 +144,9 @@ typedef struct nm_packet {
 	 * announces (tcp.len counts bytes on the wire, not captured ones). */
 	uint8_t ip_ttl;
 	uint32_t ip_plen;
+	/* Where the first network header (IPv4/IPv6) and what it carries begin
+	 * (capture triggers match patterns there); NM_NO_OFFSET when absent. */
+	uint32_t net_off, transport_off;
 
 	/* protocols present, as registry indexes, in order (for statistics) */
 	uint16_t proto_ids[16];

@@ -327,6 +327,8 @@ int nm_call(const nm_protocol *p, nm_packet *pk, nm_cursor *c, int parent)
 		mark_bad(pk, p, NM_MALFORMED, c->pos);
 		return NM_MALFORMED;
 	}
+	if (pk->net_off == NM_NO_OFFSET && (p == &nm_proto_ip || p == &nm_proto_ipv6))
+		pk->net_off = c->pos;
 	nm_path_push(pk, p->name);
 	if (pk->nprotos < sizeof pk->proto_ids / sizeof pk->proto_ids[0])
 		pk->proto_ids[pk->nprotos++] = (uint16_t)p->id;
@@ -341,6 +343,8 @@ int nm_call(const nm_protocol *p, nm_packet *pk, nm_cursor *c, int parent)
 
 bool nm_call_table(nm_table t, uint32_t key, nm_packet *pk, nm_cursor *c, int parent, int *result)
 {
+	if (t == NM_TAB_IP_PROTO && pk->transport_off == NM_NO_OFFSET)
+		pk->transport_off = c->pos; /* also when no protocol claims it */
 	const nm_protocol *p = nm_handoff_find(t, key);
 	if (!p)
 		return false;
@@ -358,6 +362,7 @@ void nm_dissect_frame(nm_packet *pk)
 	pk->nprotos = 0;
 	pk->depth = 0;
 	memset(&pk->flow, 0, sizeof pk->flow);
+	pk->net_off = pk->transport_off = NM_NO_OFFSET;
 
 	nm_cursor c = nm_cursor_make(pk->data, 0, pk->caplen);
 	nm_dissect_frame_proto(pk); /* the "frame" pseudo-protocol's tree */
