@@ -10,6 +10,8 @@
 #include "capture/flows.h"
 #include "capture/pipeline.h"
 #include "capture/queue.h"
+#include "capture/reasm.h"
+#include "capture/series.h"
 #include "db/store.h"
 #include "parsers/dissect.h"
 #include "server/runtime.h"
@@ -24,6 +26,7 @@ struct nm_pipeline {
 	nm_queue q, pool; /* work for the writer; free batches */
 	_Atomic bool stop, finished, paused;
 	int write_failed;
+	nm_series series; /* the writer's time series accumulator */
 	char error[256]; /* written by the capture thread before finished */
 
 	/* published for other threads (nm_pipeline_counters_get) */
@@ -35,6 +38,8 @@ struct nm_pipeline {
 	int64_t cur_since_ns; /* monotonic time the current batch got its first frame */
 	nm_flow_table flows;
 	nm_addr_table addrs;
+	nm_reasm_table reasm; /* IPv4 fragments of UDP datagrams in progress */
+	uint64_t frags_evicted_sent; /* reasm.evicted already added to nm_rt */
 	nm_stats stats;
 	uint64_t number;
 	int64_t first_ts;
@@ -73,6 +78,9 @@ static bool owns_rt(const nm_pipeline *p)
 	return atomic_load(&nm_rt.capture_id) == p->capture_id;
 }
 
+/* Old time series buckets deleted per level and second (a bounded delay). */
+#define SERIES_TRIM_ROWS 1000
+
 /* Distinct addresses and pairs accounted between two writes (each second). */
 #define ADDRS_CAP 65536
 
@@ -82,6 +90,20 @@ static void send_msg(nm_pipeline *p, nm_msg m)
 {
 	m.capture_id = p->capture_id;
 	nm_queue_push(&p->q, &m, true);
+}
+
+/* After the batch holding their earlier fragments, so the writer can mark
+ * those frames' Info as reassembled. */
+static void ship_frag_links(nm_pipeline *p)
+{
+	size_t n;
+	nm_frag_link *l = nm_reasm_take_links(&p->reasm, &n);
+	if (n)
+		send_msg(p, (nm_msg){.type = NM_MSG_FRAG_LINKS, .links = l, .nlinks = n});
+	else
+		free(l);
+	atomic_fetch_add(&nm_rt.frags_evicted, p->reasm.evicted - p->frags_evicted_sent);
+	p->frags_evicted_sent = p->reasm.evicted;
 }
 
 /* Hand the current batch to the writer and take a free one.  Live: if no
@@ -101,6 +123,7 @@ static void ship_batch(nm_pipeline *p)
 	send_msg(p, (nm_msg){.type = NM_MSG_BATCH, .batch = p->cur});
 	p->cur = free_b.batch;
 	nm_batch_reset(p->cur);
+	ship_frag_links(p);
 }
 
 static void ship_flows(nm_pipeline *p, bool evicted_only)
@@ -184,7 +207,7 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 		p->first_ts = pk.ts_ns;
 	pk.first_ts_ns = p->first_ts;
 	pk.tree = NULL;
-	nm_dissect_frame(&pk);
+	nm_dissect_frame_with(&pk, &p->reasm.base);
 	count_frame(p, &pk);
 	if (!nm_addrs_update(&p->addrs, &pk)) {
 		ship_addrs(p);
@@ -267,6 +290,14 @@ static void write_failed(nm_pipeline *p, const char *what)
 		fprintf(stderr, "netmond: storing %s failed: %s\n", what, nm_store_errmsg(p->store));
 }
 
+/* Once a second: drops into the time series, then its retention. */
+static void series_tick(nm_pipeline *p, const nm_stats *st)
+{
+	if (nm_series_drops(&p->series, st->dropped_kernel + st->dropped_queue) < 0 ||
+	    nm_series_trim(&p->series, SERIES_TRIM_ROWS) < 0)
+		write_failed(p, "the time series");
+}
+
 static void write_msg(nm_pipeline *p, nm_msg *m)
 {
 	switch (m->type) {
@@ -284,6 +315,8 @@ static void write_msg(nm_pipeline *p, nm_msg *m)
 			atomic_fetch_add(&p->a_stored, b->count);
 			atomic_fetch_add(&p->a_stored_bytes, bytes);
 		}
+		if (nm_series_add_batch(&p->series, b) < 0)
+			write_failed(p, "the time series");
 		nm_queue_push(&p->pool, &(nm_msg){.type = NM_MSG_BATCH, .batch = b}, true);
 		break;
 	}
@@ -295,12 +328,18 @@ static void write_msg(nm_pipeline *p, nm_msg *m)
 	case NM_MSG_STATS:
 		if (nm_store_write_stats(p->store, m->capture_id, m->stats, p->proto_names) < 0)
 			write_failed(p, "statistics");
+		series_tick(p, m->stats);
 		free(m->stats);
 		break;
 	case NM_MSG_ADDRS:
 		if (nm_store_write_addrs(p->store, m->capture_id, m->addrs, m->naddrs) < 0)
 			write_failed(p, "address statistics");
 		free(m->addrs);
+		break;
+	case NM_MSG_FRAG_LINKS:
+		if (nm_store_write_frag_links(p->store, m->capture_id, m->links, m->nlinks) < 0)
+			write_failed(p, "reassembly links");
+		free(m->links);
 		break;
 	case NM_MSG_END:
 		break;
@@ -333,6 +372,8 @@ static void *writer_main(void *arg)
 		/* Commit when idle or every 250 ms, so the API sees new frames. */
 		if (dirty && (!got || now - last_flush > 250000000 || m.type == NM_MSG_END)) {
 			store_lock(p);
+			if (nm_series_write(&p->series) < 0)
+				write_failed(p, "the time series");
 			if (nm_store_flush(p->store) < 0)
 				write_failed(p, "a transaction");
 			store_unlock(p);
@@ -343,6 +384,8 @@ static void *writer_main(void *arg)
 			break;
 	}
 	store_lock(p);
+	while (nm_series_trim(&p->series, SERIES_TRIM_ROWS) >= SERIES_TRIM_ROWS)
+		nm_store_flush(p->store); /* an import's whole backlog, a chunk per commit */
 	if (nm_store_end_capture(p->store, p->capture_id) < 0 || nm_store_flush(p->store) < 0)
 		write_failed(p, "the end of the capture");
 	store_unlock(p);
@@ -388,7 +431,9 @@ static void pipeline_free(nm_pipeline *p)
 {
 	free_pool(p);
 	nm_flows_free(&p->flows);
+	nm_reasm_free(&p->reasm);
 	nm_addrs_free(&p->addrs);
+	nm_series_free(&p->series);
 	if (p->store && !p->o.shared_store)
 		nm_store_close(p->store);
 	if (p->pcap)
@@ -438,13 +483,17 @@ nm_pipeline *nm_pipeline_start(const nm_pipeline_opts *o, char *err, size_t errl
 		p->store = o->shared_store;
 	else if (!(p->store = nm_store_open(o->db_path, false, err, errlen)))
 		goto fail;
-	if (make_pool(p) < 0 || nm_flows_init(&p->flows, o->max_flows) < 0 ||
+	if (make_pool(p) < 0 || nm_flows_init(&p->flows, o->max_flows) < 0 || nm_reasm_start(&p->reasm) < 0 ||
 	    nm_addrs_init(&p->addrs, ADDRS_CAP) < 0) {
 		snprintf(err, errlen, "out of memory for the capture buffers");
 		goto fail;
 	}
 	if (begin_capture(p, err, errlen) < 0)
 		goto fail;
+	if (nm_series_init(&p->series, p->store, p->capture_id) < 0) {
+		snprintf(err, errlen, "out of memory for the time series");
+		goto fail;
+	}
 	atomic_store(&nm_rt.state, NM_CAP_RUNNING);
 	if (pthread_create(&p->wr_thread, NULL, writer_main, p) != 0)
 		goto fail;
