@@ -64,16 +64,25 @@ static bool active(const slot *s)
 	return s->used && s->p && !s->stopping && (s->v.state == NM_CAP_RUNNING || s->v.state == NM_CAP_PAUSED);
 }
 
+/* A stop trigger ends a file import early: a stop, not the end of file. */
+static bool trigger_stopped(const nm_capture_view *v)
+{
+	return v->trigger.set && v->trigger.state == NM_TRIG_FIRED && v->trigger.spec.action == NM_TRIG_STOP;
+}
+
 /* Refresh a slot's view from its pipeline (under mgr.mu). */
 static void refresh(slot *s)
 {
 	if (!s->p)
 		return;
 	nm_pipeline_counters_get(s->p, &s->v.c);
+	nm_pipeline_trigger_get(s->p, &s->v.trigger);
 	if (s->v.c.finished && (s->v.state == NM_CAP_RUNNING || s->v.state == NM_CAP_PAUSED)) {
 		const char *why = nm_pipeline_error(s->p);
 		int old = s->v.state;
-		s->v.state = s->v.c.failed ? NM_CAP_FAILED : strcmp(s->v.kind, "file") == 0 ? NM_CAP_DONE : NM_CAP_STOPPED;
+		s->v.state = s->v.c.failed ? NM_CAP_FAILED : strcmp(s->v.kind, "file") == 0 && !trigger_stopped(&s->v)
+			     ? NM_CAP_DONE
+			     : NM_CAP_STOPPED;
 		snprintf(s->v.error, sizeof s->v.error, "%s", why);
 		if (!s->v.ended_ns)
 			s->v.ended_ns = wall_ns();
@@ -136,6 +145,7 @@ static void fill_view(slot *s, const nm_source_opts *src, nm_pipeline *p)
 {
 	memset(&s->v, 0, sizeof s->v);
 	nm_pipeline_counters_get(p, &s->v.c);
+	nm_pipeline_trigger_get(p, &s->v.trigger); /* the pipeline keeps a copy of src->trigger */
 	s->v.id = s->v.c.capture_id;
 	s->v.state = NM_CAP_RUNNING;
 	snprintf(s->v.source, sizeof s->v.source, "%s", src->file ? src->file : src->iface);
@@ -236,6 +246,7 @@ static int stop(slot *s, char *err, size_t errlen)
 		nanosleep(&tick, NULL);
 	pthread_mutex_lock(&mgr.mu);
 	nm_pipeline_counters_get(p, &s->v.c);
+	nm_pipeline_trigger_get(p, &s->v.trigger);
 	if (s->paused_at)
 		s->v.paused_ns += wall_ns() - s->paused_at;
 	s->paused_at = 0;

@@ -44,6 +44,7 @@ typedef struct nm_capture_view {
 	int64_t started_ns, ended_ns; /* wall clock; ended 0 while active */
 	int64_t paused_ns;            /* total time spent paused */
 	nm_pipeline_counters c;
+	nm_trigger_view trigger; /* .set false: none */
 } nm_capture_view;
 
 typedef enum nm_mgr_action { NM_MGR_PAUSE, NM_MGR_RESUME, NM_MGR_STOP } nm_mgr_action;

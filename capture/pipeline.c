@@ -10,6 +10,7 @@
 #include "capture/flows.h"
 #include "capture/pipeline.h"
 #include "capture/queue.h"
+#include "capture/trigger.h"
 #include "capture/reasm.h"
 #include "capture/series.h"
 #include "db/store.h"
@@ -26,6 +27,8 @@ struct nm_pipeline {
 	nm_queue q, pool; /* work for the writer; free batches */
 	_Atomic bool stop, finished, paused;
 	int write_failed;
+	bool has_trigger;
+	nm_trigger trigger; /* watched by both threads; its state is atomic */
 	nm_series series; /* the writer's time series accumulator */
 	char error[256]; /* written by the capture thread before finished */
 
@@ -188,6 +191,41 @@ static void count_frame(nm_pipeline *p, const nm_packet *pk)
 	}
 }
 
+/* The action takes effect on this capture at once (no frame after the one
+ * that fired is counted); the manager learns of it from the notifier. */
+static void trigger_fired(nm_pipeline *p, const char *what)
+{
+	if (p->trigger.spec.action == NM_TRIG_STOP)
+		nm_pipeline_stop(p);
+	else if (p->trigger.spec.action == NM_TRIG_PAUSE)
+		atomic_store(&p->paused, true);
+	nm_trigger_fire(p->capture_id, &p->trigger.spec, &p->trigger.lim, what);
+}
+
+/* Both threads: the writer when stored counters grow, the capture thread
+ * when a pattern has just armed the level. */
+static void trigger_level(nm_pipeline *p)
+{
+	uint64_t frames = atomic_load(&p->a_stored), bytes = atomic_load(&p->a_stored_bytes);
+	if (!nm_trigger_on_level(&p->trigger, frames, bytes))
+		return;
+	char what[96];
+	snprintf(what, sizeof what, "with %llu frames, %llu bytes stored", (unsigned long long)frames,
+		 (unsigned long long)bytes);
+	trigger_fired(p, what);
+}
+
+static void trigger_frame(nm_pipeline *p, const nm_packet *pk)
+{
+	if (nm_trigger_on_frame(&p->trigger, pk)) {
+		char what[48];
+		snprintf(what, sizeof what, "on frame %llu", (unsigned long long)pk->number);
+		trigger_fired(p, what);
+	} else if (p->trigger.spec.when == NM_TRIG_PATTERN_THEN_BUFFER &&
+		   atomic_load_explicit(&p->trigger.state, memory_order_relaxed) == NM_TRIG_ARMED_SECOND)
+		trigger_level(p);
+}
+
 static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
 	nm_pipeline *p = (nm_pipeline *)user;
@@ -245,6 +283,8 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 	}
 	if (nm_flows_pending(&p->flows) >= 4096)
 		ship_flows(p, true);
+	if (p->has_trigger && atomic_load_explicit(&p->trigger.state, memory_order_relaxed) != NM_TRIG_FIRED)
+		trigger_frame(p, &pk);
 }
 
 static void *capture_main(void *arg)
@@ -315,6 +355,8 @@ static void write_msg(nm_pipeline *p, nm_msg *m)
 			atomic_fetch_add(&p->a_stored, b->count);
 			atomic_fetch_add(&p->a_stored_bytes, bytes);
 		}
+		if (p->has_trigger)
+			trigger_level(p);
 		if (nm_series_add_batch(&p->series, b) < 0)
 			write_failed(p, "the time series");
 		nm_queue_push(&p->pool, &(nm_msg){.type = NM_MSG_BATCH, .batch = b}, true);
@@ -474,6 +516,11 @@ nm_pipeline *nm_pipeline_start(const nm_pipeline_opts *o, char *err, size_t errl
 		return NULL;
 	}
 	p->o = *o;
+	if (o->src.trigger) {
+		p->has_trigger = true;
+		nm_trigger_init(&p->trigger, o->src.trigger, &o->src.limits);
+	}
+	p->o.src.trigger = NULL; /* the caller's; ours is p->trigger */
 	p->live = o->src.file == NULL;
 	for (size_t i = 0; i < nm_protocol_count() && i < NM_STATS_MAX_PROTOS; i++)
 		p->proto_names[i] = nm_protocol_at(i)->name;
@@ -550,6 +597,14 @@ void nm_pipeline_counters_get(nm_pipeline *p, nm_pipeline_counters *c)
 	c->kernel_received = atomic_load(&p->a_recv);
 	c->finished = atomic_load(&p->finished);
 	c->failed = c->finished && (p->write_failed || p->error[0]);
+}
+
+void nm_pipeline_trigger_get(nm_pipeline *p, nm_trigger_view *v)
+{
+	if (p->has_trigger)
+		nm_trigger_view_get(&p->trigger, v);
+	else
+		v->set = false;
 }
 
 const char *nm_pipeline_error(nm_pipeline *p)

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "capture/source.h"
+#include "capture/trigger.h"
 #include "db/store.h"
 
 typedef struct nm_pipeline_opts {
@@ -65,6 +66,8 @@ bool nm_pipeline_finished(nm_pipeline *p);
  */
 void nm_pipeline_pause(nm_pipeline *p, bool paused);
 void nm_pipeline_counters_get(nm_pipeline *p, nm_pipeline_counters *c);
+/* The capture's trigger (v->set false when it has none). */
+void nm_pipeline_trigger_get(nm_pipeline *p, nm_trigger_view *v);
 /* Why the capture ended by itself (read error), "" otherwise. */
 const char *nm_pipeline_error(nm_pipeline *p);
 /* Wait for both threads and free; returns 0, or -1 if storing failed. */
