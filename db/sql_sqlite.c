@@ -63,6 +63,11 @@ const char *const sq_migrations[] = {
 	" frames INTEGER NOT NULL, bytes INTEGER NOT NULL, drops INTEGER NOT NULL,"
 	" broadcast INTEGER NOT NULL, multicast INTEGER NOT NULL,"
 	" PRIMARY KEY(interval_s, capture_id, start_ns)) WITHOUT ROWID;",
+	/* IPv4 reassembly: each fragment frame -> the frame it is reassembled in */
+	"CREATE TABLE ip_reassembly("
+	" capture_id INTEGER NOT NULL, frame INTEGER NOT NULL, reassembled_in INTEGER NOT NULL,"
+	" PRIMARY KEY(capture_id, frame)) WITHOUT ROWID;"
+	"CREATE INDEX ip_reassembly_in ON ip_reassembly(capture_id, reassembled_in);",
 };
 
 const int sq_schema_version = (int)(sizeof sq_migrations / sizeof sq_migrations[0]);
@@ -161,4 +166,12 @@ const char *const sq_sql[SQ_NSTMT] = {
 			   " bcast = bcast + excluded.bcast, mcast = mcast + excluded.mcast,"
 			   " first_ns = min(first_ns, excluded.first_ns),"
 			   " last_ns = max(last_ns, excluded.last_ns)",
+	/* IPv4 reassembly links (sqlite_reasm.c) */
+	[SQ_FRAG_INS] = "INSERT OR REPLACE INTO ip_reassembly(capture_id, frame, reassembled_in)"
+			" VALUES(?1, ?2, ?3)",
+	[SQ_FRAG_NOTE] = "UPDATE frames SET info = info || ' [Reassembled in #' || ?3 || ']'"
+			 " WHERE capture_id = ?1 AND number = ?2",
+	[SQ_FRAG_IN] = "SELECT reassembled_in FROM ip_reassembly WHERE capture_id = ?1 AND frame = ?2",
+	[SQ_FRAG_FRAMES] = "SELECT frame FROM ip_reassembly WHERE capture_id = ?1 AND reassembled_in = ?2"
+			   " ORDER BY frame",
 };

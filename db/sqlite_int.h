@@ -56,6 +56,10 @@ enum sq_stmt_id {
 	SQ_TOTALS,
 	SQ_PROTO_TOTALS,
 	SQ_ADDR_UPSERT,
+	SQ_FRAG_INS,
+	SQ_FRAG_NOTE,
+	SQ_FRAG_IN,
+	SQ_FRAG_FRAMES,
 	SQ_NSTMT
 };
 
@@ -124,6 +128,10 @@ int sq_data_open(sq_store *s, const char *db_path, bool readonly);
 void sq_data_close(sq_store *s);
 int sq_data_append(sq_store *s, const void *buf, size_t len, uint64_t *offset);
 int sq_data_read(sq_store *s, uint64_t offset, void *buf, size_t len);
+
+/* sqlite_reasm.c */
+int sq_write_frag_links(nm_store *st, int64_t capture_id, const nm_frag_link *l, size_t n);
+int sq_frag_frames(nm_store *st, int64_t capture_id, uint64_t number, uint64_t *in, uint64_t *frames, size_t max);
 
 /* sqlite_intern.c */
 int sq_intern(sq_store *s, const char *text, int64_t *id);

@@ -144,6 +144,20 @@ int nm_store_stat_rows(nm_store *s, const nm_stat_query *q, nm_stat_cb cb, void 
 	return s->ops->stat_rows(s, q, cb, ctx);
 }
 
+int nm_store_write_frag_links(nm_store *s, int64_t capture_id, const nm_frag_link *l, size_t n)
+{
+	if (writable(s))
+		return -1;
+	return s->ops->write_frag_links ? s->ops->write_frag_links(s, capture_id, l, n) : 0;
+}
+
+int nm_store_frag_frames(nm_store *s, int64_t capture_id, uint64_t number, uint64_t *in, uint64_t *frames,
+			 size_t max)
+{
+	*in = 0;
+	return s->ops->frag_frames ? s->ops->frag_frames(s, capture_id, number, in, frames, max) : 0;
+}
+
 void nm_frame_full_free(nm_frame_full *f)
 {
 	if (f) {

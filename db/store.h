@@ -166,6 +166,19 @@ int nm_store_flush(nm_store *s);
 
 int nm_store_write_addrs(nm_store *s, int64_t capture_id, const nm_addr_rec *r, size_t n);
 
+/* IPv4 reassembly: fragment frame `frame` is shown reassembled in frame
+ * `reassembled_in` (which is itself one of the fragments). */
+typedef struct nm_frag_link {
+	uint64_t frame, reassembled_in;
+} nm_frag_link;
+
+int nm_store_write_frag_links(nm_store *s, int64_t capture_id, const nm_frag_link *l, size_t n);
+/* The frame `number` is reassembled in (*in; 0 when none) and that
+ * datagram's fragment frames, ascending, at most `max` of them.  Returns
+ * how many were put in `frames`, or <0 on error. */
+int nm_store_frag_frames(nm_store *s, int64_t capture_id, uint64_t number, uint64_t *in, uint64_t *frames,
+			 size_t max);
+
 /* ---- statistics tables, read as rows of named cells ---- */
 
 typedef enum nm_stat_kind {

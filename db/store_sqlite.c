@@ -162,4 +162,6 @@ const struct nm_store_ops nm_sqlite_ops = {
 	.totals = sq_totals,
 	.write_addrs = sq_write_addrs,
 	.stat_rows = sq_stat_rows,
+	.write_frag_links = sq_write_frag_links,
+	.frag_frames = sq_frag_frames,
 };

@@ -121,6 +121,7 @@ typedef struct nm_flow_key {
 
 typedef struct nm_tree nm_tree;
 typedef struct nm_protocol nm_protocol;
+typedef struct nm_defrag nm_defrag;
 
 typedef struct nm_packet {
 	/* input */
@@ -154,7 +155,42 @@ typedef struct nm_packet {
 
 	int depth;    /* nesting guard against tunnel loops */
 	nm_tree *tree; /* NULL on the ingest path */
+	nm_defrag *defrag; /* IPv4 reassembly; set by nm_dissect_frame_with */
 } nm_packet;
+
+/*
+ * IPv4 reassembly across frames.  Dissecting one frame cannot see the
+ * others, so proto_ipv4 offers each UDP fragment to pk->defrag (the capture
+ * path's table, or the detail view's, which is fed the other fragments of
+ * the datagram first).  When this fragment completes the datagram, the
+ * answer carries the whole payload and the pieces (by offset); otherwise
+ * only the frame it is reassembled in, when the caller knows it.
+ */
+typedef struct nm_ip_frag {
+	const uint8_t *src, *dst; /* 4 bytes each */
+	uint16_t id;
+	uint8_t proto;
+	bool more;
+	uint32_t offset, len; /* bytes into the datagram's payload */
+	const uint8_t *data;  /* the fragment's payload, len bytes */
+} nm_ip_frag;
+
+typedef struct nm_frag_piece {
+	uint64_t frame;
+	uint32_t offset, len;
+} nm_frag_piece;
+
+typedef struct nm_ip_reasm {
+	uint64_t reassembled_in; /* 0: not known */
+	const uint8_t *data;     /* non-NULL: this frame completes the datagram */
+	uint32_t len;
+	const nm_frag_piece *pieces;
+	uint32_t npieces;
+} nm_ip_reasm;
+
+struct nm_defrag {
+	void (*ipv4)(nm_defrag *d, const nm_packet *pk, const nm_ip_frag *f, nm_ip_reasm *out);
+};
 
 /*
  * A dissector gets the packet, a cursor over its layer and the tree node to
@@ -237,6 +273,8 @@ bool nm_call_table(nm_table t, uint32_t key, nm_packet *pk, nm_cursor *c, int pa
 
 /* Dissect a whole frame from its link type: the entry point for callers. */
 void nm_dissect_frame(nm_packet *pk);
+/* The same with IPv4 reassembly through `d` (NULL: none, as above). */
+void nm_dissect_frame_with(nm_packet *pk, nm_defrag *d);
 
 /* Helpers for summary columns. */
 void nm_set_info(nm_packet *pk, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -356,6 +356,12 @@ bool nm_call_table(nm_table t, uint32_t key, nm_packet *pk, nm_cursor *c, int pa
 
 void nm_dissect_frame(nm_packet *pk)
 {
+	nm_dissect_frame_with(pk, NULL);
+}
+
+void nm_dissect_frame_with(nm_packet *pk, nm_defrag *d)
+{
+	pk->defrag = d;
 	pk->src[0] = pk->dst[0] = pk->info[0] = pk->protocols[0] = '\0';
 	pk->protocol = NULL;
 	pk->flags = 0;
