@@ -315,6 +315,7 @@ static void *capture_main(void *arg)
 		}
 	}
 	ship_batch(p);
+	ship_frag_links(p);
 	ship_flows(p, false);
 	ship_addrs(p);
 	ship_stats(p);

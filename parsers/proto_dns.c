@@ -17,6 +17,7 @@
  * UTF-8 as U+FFFD).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "protos.h"
@@ -248,7 +249,8 @@ typedef struct dns_msg {
 	const nm_protocol *proto; /* dns or mdns */
 	uint32_t start, end;	  /* the message window, absolute offsets */
 	bool mdns;
-	int err; /* first NM_TRUNCATED / NM_MALFORMED met */
+	int err;	/* first NM_TRUNCATED / NM_MALFORMED met */
+	uint8_t *tails; /* see name_tail; allocated on first use */
 } dns_msg;
 
 /* ---- names ---- */
@@ -366,12 +368,73 @@ static bool name_jump(const dns_msg *m, nm_cursor *c, uint8_t hi, uint32_t *seen
 }
 
 /*
+ * Where the labels from `at` lead once a name is already too long to show:
+ * Wireshark reads on to the end (an invalid label type there throws, and
+ * ends the message), but re-reading a long chain for every name pointing
+ * into it is quadratic.  So each label position's outcome is remembered in
+ * m->tails (one byte per message byte): every position is walked once.
+ */
+enum { TAIL_UNKNOWN, TAIL_WALKING, TAIL_OK, TAIL_BAD, TAIL_CUT, TAIL_LOOP };
+
+static uint32_t tail_step(const dns_msg *m, uint32_t at, int *outcome)
+{
+	nm_cursor c = nm_cursor_make(m->pk->data, at, m->end);
+	uint8_t len = nm_cur_u8(&c);
+	*outcome = c.err ? TAIL_CUT : len == 0 ? TAIL_OK : TAIL_UNKNOWN;
+	if (*outcome != TAIL_UNKNOWN)
+		return at;
+	if ((len & 0xc0) == 0xc0) {
+		uint32_t to = m->start + ((uint32_t)(len & 0x3f) << 8 | nm_cur_u8(&c));
+		if (c.err || to >= m->end)
+			*outcome = TAIL_CUT;
+		return to;
+	}
+	if (len & 0xc0)
+		*outcome = TAIL_BAD;
+	else if (!nm_cur_skip(&c, len))
+		*outcome = TAIL_CUT;
+	return c.pos;
+}
+
+static int name_tail(dns_msg *m, uint32_t at)
+{
+	if (at >= m->end)
+		return TAIL_CUT;
+	if (!m->tails && !(m->tails = calloc(m->end - m->start, 1)))
+		return TAIL_OK; /* no memory: show the name as it stands */
+	int out = TAIL_UNKNOWN;
+	uint32_t p = at;
+	while (out == TAIL_UNKNOWN) {
+		if (p >= m->end) {
+			out = TAIL_CUT;
+			break;
+		}
+		uint8_t *st = &m->tails[p - m->start];
+		if (*st != TAIL_UNKNOWN) {
+			out = *st == TAIL_WALKING ? TAIL_LOOP : *st;
+			break;
+		}
+		*st = TAIL_WALKING;
+		p = tail_step(m, p, &out);
+	}
+	/* The walk is deterministic: take the same path again to record it. */
+	for (p = at; m->tails[p - m->start] == TAIL_WALKING;) {
+		int dummy;
+		m->tails[p - m->start] = (uint8_t)out;
+		p = tail_step(m, p, &dummy);
+		if (p >= m->end)
+			break;
+	}
+	return out;
+}
+
+/*
  * Decode the name at `at`.  Returns NM_OK, NM_TRUNCATED (a label or pointer
  * runs past the message) or NM_MALFORMED (label types 0x40/0x80).  The work
  * is bounded: labels are read once per pointer target, and a target seen
  * twice ends the name as a loop.
  */
-static int read_name(const dns_msg *m, uint32_t at, dns_name *n)
+static int read_name(dns_msg *m, uint32_t at, dns_name *n)
 {
 	nm_cursor c = nm_cursor_make(m->pk->data, at, m->end);
 	uint32_t targets[NAME_MAX_JUMPS];
@@ -394,8 +457,16 @@ static int read_name(const dns_msg *m, uint32_t at, dns_name *n)
 			/* Too long already, and its wire length is known: the rest
 			 * cannot change what is shown, and reading a long chain again
 			 * for every name that points into it is quadratic. */
-			if (n->status == NAME_LONG && jumped)
+			if (n->status == NAME_LONG && jumped) {
+				int tail = name_tail(m, c.pos);
+				if (tail == TAIL_BAD)
+					return NM_MALFORMED;
+				if (tail == TAIL_CUT)
+					return NM_TRUNCATED;
+				if (tail == TAIL_LOOP)
+					n->status = NAME_LOOP;
 				break;
+			}
 			continue;
 		}
 		if (!jumped)
@@ -831,7 +902,7 @@ static bool dissect_section(dns_msg *m, int t, const section *s, unsigned count,
 	return true;
 }
 
-static void dissect_message(dns_msg *m, int t)
+static void dissect_counted(dns_msg *m, int t)
 {
 	nm_cursor c = nm_cursor_make(m->pk->data, m->start, m->end);
 	uint16_t id = nm_cur_be16(&c), flags = nm_cur_be16(&c);
@@ -854,9 +925,16 @@ static void dissect_message(dns_msg *m, int t)
 			return;
 }
 
+static void dissect_message(dns_msg *m, int t)
+{
+	dissect_counted(m, t);
+	free(m->tails);
+	m->tails = NULL;
+}
+
 static int dissect_datagram(nm_packet *pk, nm_cursor *c, int parent, const nm_protocol *p)
 {
-	dns_msg m = {pk, p, c->pos, c->end, p == &nm_proto_mdns, NM_OK};
+	dns_msg m = {pk, p, c->pos, c->end, p == &nm_proto_mdns, NM_OK, NULL};
 	int t = nm_add_proto(pk, parent, p, c->pos, nm_cur_left(c));
 	dissect_message(&m, t);
 	c->pos = c->end;
@@ -888,7 +966,7 @@ static int dissect_dns_tcp(nm_packet *pk, nm_cursor *c, int parent)
 		nm_cursor body = nm_cur_sub(c, len);
 		int t = nm_add_proto(pk, parent, &nm_proto_dns, at, body.end - at);
 		nm_add_uint(pk, t, &fields[F_LENGTH], at, 2, len);
-		dns_msg m = {pk, &nm_proto_dns, body.pos, body.end, false, NM_OK};
+		dns_msg m = {pk, &nm_proto_dns, body.pos, body.end, false, NM_OK, NULL};
 		dissect_message(&m, t);
 		r = cut && m.err == NM_OK ? NM_TRUNCATED : m.err;
 	}

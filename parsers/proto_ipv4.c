@@ -3,9 +3,11 @@
  * handoff shared with IPv6 and AH.
  *
  * The payload is bounded by ip.len, so bytes after it (Ethernet padding)
- * stay with the link layer.  Fragments are not reassembled: a fragment
- * other than a whole datagram is shown as data, as tshark shows one whose
- * reassembly is not possible ("Fragmented IP protocol").
+ * stay with the link layer.  UDP fragments are offered to pk->defrag
+ * (capture/reasm.c): the frame whose fragment completes the datagram
+ * dissects the whole payload, as Wireshark's frame does; other fragments,
+ * and every fragment without a reassembler, show as data ("Fragmented IP
+ * protocol").
  */
 #include <stdio.h>
 #include <string.h>
@@ -39,6 +41,12 @@ enum {
 	F_OPT_CLASS,
 	F_OPT_NUMBER,
 	F_OPT_LEN,
+	F_FRAGMENTS,
+	F_FRAGMENT,
+	F_FRAGMENT_COUNT,
+	F_REASM_IN,
+	F_REASM_LEN,
+	F_REASM_DATA,
 	F_COUNT
 };
 
@@ -120,6 +128,12 @@ static const nm_field fields[] = {
 	[F_OPT_CLASS] = {"ip.opt.type.class", "Class", NM_FT_UINT8, NM_BASE_DEC, NULL, 0x60, NULL},
 	[F_OPT_NUMBER] = {"ip.opt.type.number", "Number", NM_FT_UINT8, NM_BASE_DEC, NULL, 0x1f, NULL},
 	[F_OPT_LEN] = {"ip.opt.len", "Length", NM_FT_UINT8, NM_BASE_DEC, NULL, 0, NULL},
+	[F_FRAGMENTS] = NM_F_BYTES("ip.fragments", "IPv4 Fragments"),
+	[F_FRAGMENT] = NM_F_NUM("ip.fragment", "IPv4 Fragment", NM_FT_FRAMENUM, NM_BASE_NONE),
+	[F_FRAGMENT_COUNT] = NM_F_NUM("ip.fragment.count", "Fragment count", NM_FT_UINT32, NM_BASE_DEC),
+	[F_REASM_IN] = NM_F_NUM("ip.reassembled_in", "Reassembled IPv4 in frame", NM_FT_FRAMENUM, NM_BASE_NONE),
+	[F_REASM_LEN] = NM_F_NUM("ip.reassembled.length", "Reassembled IPv4 length", NM_FT_UINT32, NM_BASE_DEC),
+	[F_REASM_DATA] = NM_F_BYTES("ip.reassembled.data", "Reassembled IPv4 data"),
 };
 
 const char *nm_ipproto_name(uint8_t proto)
@@ -275,6 +289,57 @@ static bool read_header(nm_cursor *c, ip_hdr *h)
 	return !c->err;
 }
 
+/* The pieces and the whole payload, under ip as Wireshark puts them. */
+static void add_reassembly(nm_packet *pk, int t, const nm_ip_reasm *r)
+{
+	int fs = nm_add_bytes(pk, t, &fields[F_FRAGMENTS], 0, r->len, r->data);
+	for (uint32_t i = 0; i < r->npieces; i++)
+		nm_add_uint(pk, fs, &fields[F_FRAGMENT], 0, 0, r->pieces[i].frame);
+	nm_add_uint(pk, fs, &fields[F_FRAGMENT_COUNT], 0, 0, r->npieces);
+	nm_add_uint(pk, fs, &fields[F_REASM_LEN], 0, 0, r->len);
+	nm_add_bytes(pk, fs, &fields[F_REASM_DATA], 0, r->len, r->data);
+}
+
+/* Dissect the reassembled payload in place of this frame's bytes: tree
+ * offsets inside it are offsets into the datagram (Wireshark's
+ * "Reassembled IPv4" data source). */
+static int dissect_reassembled(nm_packet *pk, int t, const ip_hdr *h, const nm_ip_reasm *r)
+{
+	add_reassembly(pk, t, r);
+	const uint8_t *data = pk->data;
+	uint32_t caplen = pk->caplen, wirelen = pk->wirelen;
+	pk->data = r->data;
+	pk->caplen = pk->wirelen = pk->ip_plen = r->len;
+	nm_cursor c = nm_cursor_make(r->data, 0, r->len);
+	int rc = nm_ip_handoff(pk, &c, h->proto);
+	pk->data = data;
+	pk->caplen = caplen;
+	pk->wirelen = wirelen;
+	return rc;
+}
+
+/* A fragment: offered for reassembly when it is UDP and wholly captured. */
+static int dissect_fragment(nm_packet *pk, int t, const ip_hdr *h, nm_cursor *pl)
+{
+	uint32_t off = (h->frag & 0x1fffu) * 8u;
+	nm_ip_reasm r = {0};
+	if (pk->defrag && h->proto == 17 && nm_cur_left(pl) == pk->ip_plen && !pl->err) {
+		nm_ip_frag f = {h->src, h->dst, h->id, h->proto, (h->frag & 0x2000) != 0, off, nm_cur_left(pl),
+				pk->data + pl->pos};
+		pk->defrag->ipv4(pk->defrag, pk, &f, &r);
+		if (r.data)
+			return dissect_reassembled(pk, t, h, &r);
+	}
+	const char *name = nm_ipproto_name(h->proto);
+	nm_set_info(pk, "Fragmented IP protocol (proto=%s %u, off=%u, ID=%04x)", name ? name : "Unknown", h->proto,
+		    off, h->id);
+	if (r.reassembled_in) {
+		nm_append_info(pk, " [Reassembled in #%llu]", (unsigned long long)r.reassembled_in);
+		nm_add_uint(pk, t, &fields[F_REASM_IN], 0, 0, r.reassembled_in);
+	}
+	return nm_call_data(pk, pl, -1);
+}
+
 /* Header fields are sane; now options, the payload bound and the handoff. */
 static int dissect_body(nm_packet *pk, nm_cursor *c, int t, const ip_hdr *h)
 {
@@ -292,13 +357,8 @@ static int dissect_body(nm_packet *pk, nm_cursor *c, int t, const ip_hdr *h)
 	pk->ip_ttl = h->ttl;
 	pk->ip_plen = total - hlen < on_wire ? total - hlen : on_wire;
 
-	uint16_t off = h->frag & 0x1fff;
-	if (off || (h->frag & 0x2000)) {
-		const char *name = nm_ipproto_name(h->proto);
-		nm_set_info(pk, "Fragmented IP protocol (proto=%s %u, off=%u, ID=%04x)", name ? name : "Unknown",
-			    h->proto, off * 8u, h->id);
-		return nm_call_data(pk, &pl, -1);
-	}
+	if (h->frag & 0x3fff)
+		return dissect_fragment(pk, t, h, &pl);
 	return nm_ip_handoff(pk, &pl, h->proto);
 }
 

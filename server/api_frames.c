@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/reasm.h"
 #include "dissect.h"
 #include "server/api.h"
 
@@ -174,8 +175,41 @@ static char *hex_string(const uint8_t *b, uint32_t n)
 	return s;
 }
 
+/* Frames one datagram may come from, at most (a table's piece limit). */
+#define MAX_FRAGS 512
+
+static void feed_fragment(nm_reasm_table *t, const nm_frame_full *g)
+{
+	nm_packet pk = {0};
+	pk.data = g->bytes;
+	pk.caplen = g->bytes ? g->row.caplen : 0;
+	pk.wirelen = g->row.len;
+	pk.linktype = g->linktype;
+	pk.ts_ns = g->row.ts_ns;
+	pk.number = g->row.number;
+	nm_dissect_frame_with(&pk, &t->base);
+}
+
+/* IPv4 reassembly, which ingest recorded as links: a fragment learns the
+ * frame it is reassembled in; that frame's table is first fed the other
+ * fragments, so dissecting the frame itself completes the datagram. */
+static void prepare_reasm(nm_store *s, const nm_frame_full *f, nm_reasm_table *t)
+{
+	uint64_t in, *frames = malloc(MAX_FRAGS * sizeof *frames);
+	int n = frames ? nm_store_frag_frames(s, f->row.capture_id, f->row.number, &in, frames, MAX_FRAGS) : -1;
+	if (n > 0 && in != f->row.number)
+		t->known_in = in;
+	for (int i = 0; n > 0 && in == f->row.number && i < n; i++) {
+		nm_frame_full g = {0};
+		if (frames[i] != in && nm_store_frame_get(s, f->row.capture_id, frames[i], &g) == 1)
+			feed_fragment(t, &g);
+		nm_frame_full_free(&g);
+	}
+	free(frames);
+}
+
 /* Summary + tree + bytes; NULL when out of memory. */
-static cJSON *frame_detail(const nm_frame_full *f)
+static cJSON *frame_detail(nm_store *s, const nm_frame_full *f)
 {
 	nm_tree *t = nm_tree_new(4096, 1 << 20);
 	char *hex = hex_string(f->bytes ? f->bytes : (const uint8_t *)"", f->bytes ? f->row.caplen : 0);
@@ -195,7 +229,13 @@ static cJSON *frame_detail(const nm_frame_full *f)
 	pk.number = f->row.number;
 	pk.first_ts_ns = f->first_ns;
 	pk.tree = t;
-	nm_dissect_frame(&pk);
+	nm_reasm_table rt;
+	bool reasm = nm_reasm_init(&rt, 8, MAX_FRAGS * 65536u, INT64_MAX) == 0;
+	if (reasm)
+		prepare_reasm(s, f, &rt);
+	nm_dissect_frame_with(&pk, reasm ? &rt.base : NULL);
+	if (reasm)
+		nm_reasm_free(&rt);
 	nm_json_add_u64(o, "linktype", f->linktype);
 	cJSON_AddItemToObject(o, "tree", tree_json(t));
 	nm_json_add_u64(o, "tree_dropped", t->dropped);
@@ -230,7 +270,7 @@ static enum MHD_Result one(nm_req *r)
 		return nm_api_internal(r, "reading the frame", s);
 	if (found == 0)
 		return nm_api_not_found(r, "no frame %" PRIu64 " in capture %" PRIu64, number, capture);
-	cJSON *o = frame_detail(&f);
+	cJSON *o = frame_detail(s, &f);
 	nm_frame_full_free(&f);
 	return nm_json_respond(r->conn, MHD_HTTP_OK, o);
 }

@@ -61,6 +61,8 @@ enum MHD_Result nm_api_status(nm_req *r)
 	cJSON *d = cJSON_AddObjectToObject(o, "dropped");
 	nm_json_add_u64(d, "queue", atomic_load(&nm_rt.dropped_queue));
 	nm_json_add_u64(d, "kernel", atomic_load(&nm_rt.dropped_kernel));
+	/* IPv4 datagrams whose fragments were dropped unfinished (bounded table) */
+	nm_json_add_u64(o, "reassembly_evicted", atomic_load(&nm_rt.frags_evicted));
 	/* every capture this daemon runs or ran, oldest first; "capture"
 	 * above is the latest one started */
 	static _Thread_local nm_capture_view views[64];

@@ -22,6 +22,7 @@ typedef struct nm_runtime {
 	_Atomic int64_t capture_id;
 	_Atomic uint64_t frames_seen, frames_stored, bytes_stored;
 	_Atomic uint64_t dropped_queue, dropped_kernel;
+	_Atomic uint64_t frags_evicted; /* IPv4 datagrams dropped unfinished (capture/reasm.h) */
 } nm_runtime;
 
 extern nm_runtime nm_rt;

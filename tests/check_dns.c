@@ -13,10 +13,11 @@
 #include <string.h>
 
 #include "protos.h"
+#include "tests/testlib.h"
 
 typedef struct parsed {
 	nm_packet pk;
-	uint8_t bytes[2048];
+	uint8_t bytes[4096];
 	int result;
 } parsed;
 
@@ -58,14 +59,7 @@ static void release(parsed *p)
 static const char *values(const parsed *p, const char *name)
 {
 	static char buf[4096];
-	size_t o = 0;
-	buf[0] = '\0';
-	for (int i = 0; i < p->pk.tree->count; i++) {
-		const nm_node *nd = &p->pk.tree->nodes[i];
-		if (nd->field && strcmp(nd->field->name, name) == 0 && o < sizeof buf)
-			o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", o ? "," : "", nd->value);
-	}
-	return buf;
+	return nm_test_values(&p->pk, name, buf, sizeof buf);
 }
 
 #define EXPECT(p, field, want) ck_assert_str_eq(values(p, field), want)
@@ -371,11 +365,7 @@ START_TEST(test_frame)
 	nm_parsers_init();
 	parsed *p = calloc(1, sizeof *p);
 	size_t n = unhex(p->bytes, sizeof p->bytes, frame);
-	p->pk.data = p->bytes;
-	p->pk.caplen = p->pk.wirelen = (uint32_t)n;
-	p->pk.linktype = 1;
-	p->pk.tree = nm_tree_new(4096, 1 << 20);
-	nm_dissect_frame(&p->pk);
+	nm_test_dissect(&p->pk, 1 /* LINKTYPE_ETHERNET */, p->bytes, (uint32_t)n, (uint32_t)n, true);
 	ck_assert_str_eq(p->pk.protocols, "eth:ethertype:ip:udp:dns");
 	ck_assert_str_eq(p->pk.protocol, "DNS");
 	ck_assert_str_eq(p->pk.info, "Standard query 0x5934 A www.tcpdump.org OPT");
@@ -383,6 +373,44 @@ START_TEST(test_frame)
 	release(p);
 }
 END_TEST
+
+/*
+ * Crafted (dns-badlabel.pcap in small): question 2 is too long before its
+ * pointer, which lands mid-label in question 1 where a 0x85 label type
+ * follows.  tshark reads a too-long name to its end, throws there, and
+ * shows question 1 only (Malformed); the second message points at a label
+ * boundary instead and all three questions show.
+ */
+static const char long_then_bad[] = "beef81800003000000000000"
+#define Q1 "040171857a040171857a040171857a040171857a040171857a040171857a"
+	Q1 Q1 Q1 Q1 Q1 Q1 Q1 Q1 Q1 Q1 "0000010001"
+#define Q2 "0378797a0378797a0378797a0378797a0378797a0378797a0378797a"
+	Q2 Q2 Q2 Q2 Q2 Q2 Q2 Q2 Q2 Q2 "c00d00010001"
+	"037777770000010001";
+
+START_TEST(test_long_name_bad_tail)
+{
+	parsed *p = dissect_msg(long_then_bad, false);
+	ck_assert_int_eq(p->result, NM_MALFORMED);
+	EXPECT(p, "dns.qry.name", "<Name too long>");
+	EXPECT(p, "dns.qry.name.len", "15");
+	EXPECT(p, "dns.count.labels", "1");
+	EXPECT(p, "dns.qry.type", "1");
+	release(p);
+	char *ok = strdup(long_then_bad);
+	ck_assert_ptr_nonnull(ok);
+	memcpy(strstr(ok, "c00d"), "c011", 4);
+	p = dissect_msg(ok, false);
+	ck_assert_int_eq(p->result, NM_OK);
+	EXPECT(p, "dns.qry.name", "<Name too long>,<Name too long>,www");
+	EXPECT(p, "dns.qry.name.len", "15,15,3");
+	EXPECT(p, "dns.count.labels", "1,1,1");
+	release(p);
+	free(ok);
+}
+END_TEST
+#undef Q1
+#undef Q2
 
 static Suite *dns_suite(void)
 {
@@ -403,6 +431,7 @@ static Suite *dns_suite(void)
 	tcase_add_test(tc, test_bad_counts);
 	tcase_add_test(tc, test_robust);
 	tcase_add_test(tc, test_frame);
+	tcase_add_test(tc, test_long_name_bad_tail);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
