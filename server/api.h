@@ -66,6 +66,10 @@ enum MHD_Result nm_api_protocols(nm_req *r);
 enum MHD_Result nm_api_capture_post(nm_req *r);
 enum MHD_Result nm_api_interfaces(nm_req *r);
 enum MHD_Result nm_api_events(nm_req *r);
+/* Fired triggers (api_alerts.c); the object is also events.c's `alert`. */
+struct nm_alert;
+enum MHD_Result nm_api_alerts(nm_req *r);
+cJSON *nm_api_alert_json(const struct nm_alert *a);
 /* End every event stream (before stopping the HTTP daemon). */
 void nm_events_close_all(void);
 

@@ -1,7 +1,7 @@
 /*
  * api_capture_ctl.c - capture control:
  *
- *   POST /api/v1/captures                 {interface|file, filter, snaplen, promiscuous}
+ *   POST /api/v1/captures                 {interface|file, filter, snaplen, promiscuous, trigger}
  *   POST /api/v1/captures/{id}/pause|resume|stop
  *
  * and the live part of a capture's JSON (state and counters), which
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "capture/manager.h"
+#include "capture/trigger.h"
 #include "server/api.h"
 #include "server/api_ctl.h"
 #include "server/runtime.h"
@@ -18,6 +19,29 @@
 static double secs(int64_t ns)
 {
 	return (double)(ns / 1000000) / 1000;
+}
+
+static void add_trigger(cJSON *o, const nm_trigger_view *t)
+{
+	if (!t->set)
+		return;
+	const nm_trigger_spec *s = &t->spec;
+	cJSON *j = cJSON_AddObjectToObject(o, "trigger");
+	cJSON_AddStringToObject(j, "when", nm_trigger_when_name(s->when));
+	if (nm_trigger_needs_pattern(s->when)) {
+		char hex[2 * NM_TRIGGER_MAX_PATTERN + 1] = "";
+		for (size_t i = 0; i < s->pattern_len; i++)
+			snprintf(hex + 2 * i, 3, "%02x", s->pattern[i]);
+		cJSON *p = cJSON_AddObjectToObject(j, "pattern");
+		nm_json_add_u64(p, "offset", s->offset);
+		cJSON_AddStringToObject(p, "from", nm_trigger_from_name(s->from));
+		cJSON_AddStringToObject(p, "hex", hex);
+	}
+	if (nm_trigger_needs_buffer(s->when))
+		nm_json_add_u64(j, "buffer_percent", s->buffer_percent);
+	cJSON_AddStringToObject(j, "action", nm_trigger_action_name(s->action));
+	cJSON_AddStringToObject(j, "state", nm_trigger_state_name(t->state));
+	nm_json_add_time(j, "fired_ts", "fired_time", t->fired_ns, t->state == NM_TRIG_FIRED);
 }
 
 void nm_api_capture_view_add(cJSON *o, const nm_capture_view *v)
@@ -39,6 +63,7 @@ void nm_api_capture_view_add(cJSON *o, const nm_capture_view *v)
 	nm_json_add_u64(d, "queue", v->c.dropped_queue);
 	nm_json_add_u64(d, "kernel", v->c.dropped_kernel);
 	nm_json_add_str_or_null(o, "error", v->error);
+	add_trigger(o, &v->trigger);
 }
 
 cJSON *nm_api_capture_view_json(const nm_capture_view *v)
@@ -96,6 +121,109 @@ static bool opt_string(nm_req *r, const cJSON *b, const char *name, const char *
 	return true;
 }
 
+/* ---- "trigger": strict, a 400 names the member and the reason ---- */
+
+static bool trig_bad(nm_req *r, enum MHD_Result *ret, const char *member, const char *why)
+{
+	*ret = nm_api_bad(r, "%s: %s", member, why);
+	return false;
+}
+
+/* Refuse members we do not know: a typo must not silently mean "default". */
+static bool only_members(nm_req *r, const cJSON *o, const char *where, const char *allowed, enum MHD_Result *ret)
+{
+	for (const cJSON *it = o->child; it; it = it->next) {
+		char key[48];
+		snprintf(key, sizeof key, " %s ", it->string);
+		if (!strstr(allowed, key)) {
+			*ret = nm_api_bad(r, "%s.%s: unknown member (known:%s)", where, it->string, allowed);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A name member: *out keeps its default when absent and dflt is true. */
+static bool trig_name(nm_req *r, const cJSON *o, const char *name, const char *member, int (*parse)(const char *),
+		      const char *choices, bool dflt, int *out, enum MHD_Result *ret)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
+	if (!it && dflt)
+		return true;
+	int v = cJSON_IsString(it) ? parse(it->valuestring) : -1;
+	if (v < 0)
+		return trig_bad(r, ret, member, choices);
+	*out = v;
+	return true;
+}
+
+static bool trig_uint(nm_req *r, const cJSON *o, const char *name, const char *member, unsigned max, unsigned *out,
+		      enum MHD_Result *ret)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
+	if (!it)
+		return true;
+	if (!cJSON_IsNumber(it) || it->valuedouble < 0 || it->valuedouble > max ||
+	    it->valuedouble != (double)(unsigned)it->valuedouble) {
+		char why[64];
+		snprintf(why, sizeof why, "must be an integer from 0 to %u", max);
+		return trig_bad(r, ret, member, why);
+	}
+	*out = (unsigned)it->valuedouble;
+	return true;
+}
+
+static bool parse_pattern(nm_req *r, const cJSON *p, nm_trigger_spec *t, enum MHD_Result *ret)
+{
+	if (!p)
+		return true; /* nm_trigger_check says whether it was needed */
+	if (!cJSON_IsObject(p))
+		return trig_bad(r, ret, "trigger.pattern", "must be an object {offset, from, hex}");
+	if (!only_members(r, p, "trigger.pattern", " offset from hex ", ret))
+		return false;
+	int from = NM_TRIG_FROM_FRAME;
+	unsigned off = 0;
+	if (!trig_uint(r, p, "offset", "trigger.pattern.offset", NM_TRIGGER_MAX_OFFSET, &off, ret) ||
+	    !trig_name(r, p, "from", "trigger.pattern.from", nm_trigger_from_parse,
+		       "must be one of frame, network, transport", true, &from, ret))
+		return false;
+	t->offset = off;
+	t->from = (nm_trigger_from)from;
+	const cJSON *hex = cJSON_GetObjectItemCaseSensitive(p, "hex");
+	if (!cJSON_IsString(hex))
+		return trig_bad(r, ret, "trigger.pattern.hex", "is required: the bytes as hex digits, like \"474554\"");
+	const char *why = nm_trigger_set_hex(t, hex->valuestring);
+	return why ? trig_bad(r, ret, "trigger.pattern.hex", why) : true;
+}
+
+/* Fills *t and points src->trigger at it; needs src->limits parsed first. */
+static bool parse_trigger(nm_req *r, const cJSON *b, nm_source_opts *src, nm_trigger_spec *t, enum MHD_Result *ret)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(b, "trigger");
+	if (!j || cJSON_IsNull(j))
+		return true;
+	if (!cJSON_IsObject(j))
+		return trig_bad(r, ret, "trigger", "must be an object {when, pattern, buffer_percent, action}");
+	if (!only_members(r, j, "trigger", " when pattern buffer_percent action ", ret))
+		return false;
+	int when = 0, action = 0;
+	if (!trig_name(r, j, "when", "trigger.when", nm_trigger_when_parse,
+		       "is required, one of pattern, buffer, pattern_then_buffer, buffer_then_pattern", false, &when,
+		       ret) ||
+	    !trig_name(r, j, "action", "trigger.action", nm_trigger_action_parse,
+		       "is required, one of stop, pause, notify, command", false, &action, ret) ||
+	    !trig_uint(r, j, "buffer_percent", "trigger.buffer_percent", 100, &t->buffer_percent, ret) ||
+	    !parse_pattern(r, cJSON_GetObjectItemCaseSensitive(j, "pattern"), t, ret))
+		return false;
+	t->when = (nm_trigger_when)when;
+	t->action = (nm_trigger_action)action;
+	const char *member, *why = nm_trigger_check(t, &src->limits, &member);
+	if (why)
+		return trig_bad(r, ret, member, why);
+	src->trigger = t;
+	return true;
+}
+
 static bool parse_opts(nm_req *r, const cJSON *b, nm_source_opts *src, enum MHD_Result *ret)
 {
 	if (!opt_string(r, b, "interface", &src->iface, ret) || !opt_string(r, b, "file", &src->file, ret) ||
@@ -114,8 +242,8 @@ static bool parse_opts(nm_req *r, const cJSON *b, nm_source_opts *src, enum MHD_
 		return false;
 	}
 	src->promisc = pr ? cJSON_IsTrue(pr) : true;
-	if (cJSON_GetObjectItemCaseSensitive(b, "limits") || cJSON_GetObjectItemCaseSensitive(b, "trigger")) {
-		*ret = nm_api_bad(r, "limits and trigger are not supported yet");
+	if (cJSON_GetObjectItemCaseSensitive(b, "limits")) {
+		*ret = nm_api_bad(r, "limits are not supported yet");
 		return false;
 	}
 	return true;
@@ -129,8 +257,9 @@ static enum MHD_Result start(nm_req *r)
 		return nm_api_bad(r, "the body must be a JSON object like {\"interface\": \"eth0\"}");
 	}
 	nm_source_opts src = {0};
+	nm_trigger_spec trig = {0};
 	enum MHD_Result ret;
-	if (!parse_opts(r, b, &src, &ret)) {
+	if (!parse_opts(r, b, &src, &ret) || !parse_trigger(r, b, &src, &trig, &ret)) {
 		cJSON_Delete(b);
 		return ret;
 	}

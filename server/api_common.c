@@ -175,6 +175,7 @@ static const struct route {
 	{.name = "captures", .fn = nm_api_captures, .takes_arg = true, .post = nm_api_capture_post},
 	{.name = "interfaces", .fn = nm_api_interfaces},
 	{.name = "events", .fn = nm_api_events},
+	{.name = "alerts", .fn = nm_api_alerts},
 	{.name = "frames", .fn = nm_api_frames_routed, .takes_arg = true}, /* filters: api_filter.c */
 	{.name = "filter", .fn = nm_api_filter, .takes_arg = true},
 	{.name = "stats", .fn = nm_api_stats_any, .takes_arg = true},

@@ -3,6 +3,7 @@
  *
  *   event: totals   every second: daemon counters and each capture's
  *   event: state    every capture state change (from the manager's hook)
+ *   event: alert    every fired trigger (api_alerts.c's object)
  *
  * A stream must not hold an HTTP worker thread (four serve everyone), so
  * the content callback suspends its connection when it has nothing to
@@ -19,6 +20,7 @@
 #include <time.h>
 
 #include "capture/manager.h"
+#include "capture/trigger.h"
 #include "server/api.h"
 #include "server/api_ctl.h"
 #include "server/runtime.h"
@@ -102,6 +104,13 @@ static void on_change(const nm_capture_view *v, int old)
 	broadcast("state", o);
 }
 
+/* On the notifier thread (capture/notify.c), never the capture thread. */
+static void on_alert(const nm_alert *a, const char *json)
+{
+	(void)json;
+	broadcast("alert", nm_api_alert_json(a));
+}
+
 static cJSON *totals_json(void)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -154,6 +163,7 @@ static void start_ticker(void)
 		pthread_detach(t);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	nm_mgr_on_change(on_change);
+	nm_alerts_on_fire(on_alert);
 }
 
 static ssize_t reader(void *cls, uint64_t pos, char *out, size_t max)
