@@ -83,8 +83,8 @@ static int uint_in(nf *c, const cJSON *v, const char *where, unsigned min, unsig
 		d = *end == '\0' && u <= 0xffffffffUL ? (double)u : -1;
 	}
 	if (d < min || d > max || d != (double)(unsigned)d)
-		return bad(c, "%s: must be an integer from %u to %u (a number, or a string like \"0x%x\")", where, min,
-			   max, max);
+		return bad(c, "%s: must be an integer from %u to %u (0x%x to 0x%x; a number or a string)", where, min,
+		           max, min, max);
 	*out = (unsigned)d;
 	return 0;
 }
@@ -272,7 +272,7 @@ typedef struct pattern {
 	uint8_t bytes[NM_NF_MAX_BYTES];
 	unsigned n, offset;
 	int from; /* 0 frame, 1 network, 2 transport */
-	bool not;
+	bool not ;
 } pattern;
 
 /* "4745" or "47:45" (colons and spaces ignored): 1 to NM_NF_MAX_BYTES bytes. */
@@ -301,7 +301,8 @@ static int parse_pattern(nf *c, const cJSON *o, const char *where, pattern *p)
 	static const char *const froms[] = {"frame", "network", "transport"};
 	char w[64];
 	if (!cJSON_IsObject(o))
-		return bad(c, "%s: must be an object like {\"from\": \"frame\", \"offset\": 0, \"hex\": \"4745\"}", where);
+		return bad(c, "%s: must be an object like {\"from\": \"frame\", \"offset\": 0, \"hex\": \"4745\"}",
+		           where);
 	if (only_keys(c, o, where, keys) < 0)
 		return -1;
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, "from");
@@ -352,7 +353,9 @@ static void pattern_term(nf *c, const pattern *p)
 	} else if (p->from == 1) {
 		put(c, "(ip[2:2] >= %u and ", end);
 		compares(c, "ip", p->offset, p);
-		put(c, ") or (ip6[4:2] >= %u and ", end > 40 ? end - 40 : 0);
+		put(c, ") or (");
+		if (end > 40) /* the fixed header is always there */
+			put(c, "ip6[4:2] >= %u and ", end - 40);
 		compares(c, "ip6", p->offset, p);
 		put(c, ")");
 	} else {
