@@ -8,7 +8,9 @@
  * sequence number) has an 8-byte header, type III (0x22eb) a 12-byte one,
  * plus an 8-byte platform sub-header when its O bit is set.  Only GRE knows
  * whether the sequence number was there, so it calls type I's descriptor
- * (nm_proto_erspan_i, also named "erspan") itself.
+ * (nm_proto_erspan_i) itself.  That descriptor is not registered (protocol
+ * names are unique); it borrows the registered "erspan"'s id at init, so
+ * statistics and frame.protocols count both types as "erspan".
  */
 #include "protos.h"
 
@@ -126,8 +128,13 @@ static int dissect_erspan_i(nm_packet *pk, nm_cursor *c, int parent)
 	return nm_call(&nm_proto_eth, pk, c, -1);
 }
 
+static void init_erspan(void)
+{
+	nm_proto_erspan_i.id = nm_proto_erspan.id;
+}
+
 nm_protocol nm_proto_erspan = {
-	"erspan", "ERSPAN", "Encapsulated Remote Switch Packet ANalysis", fields, F_COUNT, dissect_erspan, NULL, 0,
+	"erspan", "ERSPAN", "Encapsulated Remote Switch Packet ANalysis", fields, F_COUNT, dissect_erspan, init_erspan, 0,
 };
 
 nm_protocol nm_proto_erspan_i = {

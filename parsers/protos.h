@@ -12,6 +12,10 @@
 #include "protocols.def"
 #undef NM_PROTO
 
+/* proto_erspan.c: ERSPAN type I, which only GRE can recognise (no sequence
+ * number).  Not registered: it is protocol "erspan" again, sharing its id. */
+extern nm_protocol nm_proto_erspan_i;
+
 /* proto_eth.c: hand off by ethertype ("data" when unknown). Used by
  * Ethernet, VLAN, SLL, and any tunnel carrying Ethernet types. */
 int nm_eth_handoff(nm_packet *pk, nm_cursor *c, uint16_t type);
