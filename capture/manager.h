@@ -38,7 +38,8 @@ enum {
 typedef struct nm_capture_view {
 	int64_t id;
 	int state; /* enum nm_cap_state (server/runtime.h) */
-	char source[256], kind[8], filter[256], error[256];
+	char source[256], kind[8], error[256];
+	char filter[4096]; /* a compiled structured filter is long (NM_NF_EXPR_MAX) */
 	int snaplen;
 	bool promisc;
 	int64_t started_ns, ended_ns; /* wall clock; ended 0 while active */

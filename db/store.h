@@ -107,7 +107,7 @@ typedef struct nm_capture_row {
 	int64_t id;
 	char source[256];
 	char kind[8];
-	char filter[256];
+	char filter[4096]; /* the BPF text; a compiled structured filter is long */
 	uint32_t linktype, snaplen;
 	int64_t started_ns, first_ns, last_ns;
 	uint64_t frames, bytes;

@@ -1,7 +1,7 @@
 /*
  * api_capture_ctl.c - capture control:
  *
- *   POST /api/v1/captures                 {interface|file, filter, snaplen, promiscuous, trigger}
+ *   POST /api/v1/captures                 {interface|file, filter (string or object), snaplen, promiscuous, trigger}
  *   POST /api/v1/captures/{id}/pause|resume|stop
  *
  * and the live part of a capture's JSON (state and counters), which
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "capture/manager.h"
+#include "capture/nmfilter.h"
 #include "capture/trigger.h"
 #include "server/api.h"
 #include "server/api_ctl.h"
@@ -224,10 +225,31 @@ static bool parse_trigger(nm_req *r, const cJSON *b, nm_source_opts *src, nm_tri
 	return true;
 }
 
+/* "filter": a BPF expression, or Network Monitor's structured filter (an
+ * object), compiled here to the expression that runs and is stored. */
+static bool parse_filter(nm_req *r, const cJSON *b, nm_source_opts *src, enum MHD_Result *ret)
+{
+	static _Thread_local char expr[NM_NF_EXPR_MAX]; /* until nm_mgr_start copies it */
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(b, "filter");
+	char err[256];
+	if (f && !cJSON_IsObject(f) && !cJSON_IsString(f) && !cJSON_IsNull(f)) {
+		*ret = nm_api_bad(r, "filter: must be a BPF expression (string) or a structured filter (object)");
+		return false;
+	}
+	if (!cJSON_IsObject(f))
+		return opt_string(r, b, "filter", &src->filter, ret);
+	if (nm_nmfilter_compile(f, expr, sizeof expr, err, sizeof err) < 0) {
+		*ret = nm_api_bad(r, "%s", err);
+		return false;
+	}
+	src->filter = expr;
+	return true;
+}
+
 static bool parse_opts(nm_req *r, const cJSON *b, nm_source_opts *src, enum MHD_Result *ret)
 {
 	if (!opt_string(r, b, "interface", &src->iface, ret) || !opt_string(r, b, "file", &src->file, ret) ||
-	    !opt_string(r, b, "filter", &src->filter, ret))
+	    !parse_filter(r, b, src, ret))
 		return false;
 	const cJSON *snap = cJSON_GetObjectItemCaseSensitive(b, "snaplen");
 	if (snap && (!cJSON_IsNumber(snap) || snap->valuedouble < 1 || snap->valuedouble > 262144 ||
