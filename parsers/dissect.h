@@ -249,6 +249,10 @@ typedef enum nm_table {
 
 void nm_handoff_add(nm_table t, uint32_t key, const nm_protocol *p);
 const nm_protocol *nm_handoff_find(nm_table t, uint32_t key);
+/* Decode As: after nm_parsers_finish() and before any dissection starts
+ * (not thread-safe), make key hand off to p, replacing what the protocol
+ * registered; p == NULL removes the entry. */
+void nm_handoff_set(nm_table t, uint32_t key, const nm_protocol *p);
 
 /*
  * Content heuristics, for protocols found by their bytes rather than their

@@ -217,6 +217,19 @@ const nm_protocol *nm_handoff_find(nm_table t, uint32_t key)
 	return h ? h->proto : NULL;
 }
 
+void nm_handoff_set(nm_table t, uint32_t key, const nm_protocol *p)
+{
+	size_t n = table_len[t], w = 0;
+	for (size_t i = 0; i < n; i++) /* drop every entry for key */
+		if (tables[t][i].key != key)
+			tables[t][w++] = tables[t][i];
+	table_len[t] = w;
+	if (p)
+		nm_handoff_add(t, key, p);
+	if (table_len[t])
+		qsort(tables[t], table_len[t], sizeof(handoff), cmp_handoff);
+}
+
 /* ---- content heuristics ---- */
 
 #define MAX_HEURISTICS 32

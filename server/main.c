@@ -8,6 +8,7 @@
  * in the middle of a write.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -17,25 +18,22 @@
 
 #include "config.h"
 #include "capture/manager.h"
+#include "capture/notify.h"
 #include "parsers/dissect.h"
+#include "server/settings.h"
 #include "server/http.h"
 #include "server/runtime.h"
 
-typedef struct options {
-	nm_pipeline_opts pipe;
-	const char *listen;
-	const char *webdir;
-	const char *plugins;
-	bool plugins_given; /* a missing default plugins directory is not an error */
-	int http;
-} options;
+typedef nm_options options;
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: netmond [-r FILE | -i IFACE] [options]\n"
+		"Usage: netmond [-c CONFIG] [-r FILE | -i IFACE] [options]\n"
 		"Capture or import traffic, store parsed frames in SQLite, serve a JSON API and dashboard.\n"
 		"\n"
+		"  -c, --config FILE      read settings from FILE (INI; see %s/netmond.conf);\n"
+		"                         options given here override it\n"
 		"  -r, --read FILE        read a pcap or pcapng file\n"
 		"  -i, --interface IFACE  capture live on IFACE (promiscuous unless --no-promisc)\n"
 		"  -f, --filter EXPR      BPF capture filter (tcpdump syntax)\n"
@@ -49,12 +47,16 @@ static void usage(FILE *f)
 		"      --max-flows N      flow table cap; idle flows are evicted past it (default 262144)\n"
 		"      --queue N          batches of frames in flight to the writer (default 16)\n"
 		"      --batch N          frames per batch (default 4096)\n"
+		"      --max-frames N     keep at most N frames in the database (oldest evicted)\n"
+		"      --max-bytes SIZE   keep at most SIZE bytes of frames (e.g. 500M, 2G)\n"
+		"      --max-age AGE      evict frames older than AGE (e.g. 3600, 90m, 12h, 7d)\n"
+		"      --db-ceiling SIZE  keep the database files on disk under SIZE\n"
 		"  -h, --help             this help\n"
 		"  -V, --version          print the version\n"
 		"\n"
 		"Without -r or -i, netmond serves the frames already in the database.\n"
 		"A live capture stops on SIGINT or SIGTERM; everything counted as stored is committed.\n",
-		NM_WEBDIR, NM_PLUGINDIR);
+		NM_DATADIR, NM_WEBDIR, NM_PLUGINDIR);
 }
 
 /* Parse a positive integer option or exit with a clear message. */
@@ -69,9 +71,49 @@ static long parse_num(const char *opt, const char *s, long min, long max)
 	return v;
 }
 
+static uint64_t parse_size(const char *opt, const char *s)
+{
+	uint64_t v;
+	if (!nm_parse_size(s, &v) || v == 0) {
+		fprintf(stderr, "netmond: %s: '%s' is not a size (bytes, or a number with K, M, G or T)\n", opt, s);
+		exit(2);
+	}
+	return v;
+}
+
+static int64_t parse_age(const char *opt, const char *s)
+{
+	int64_t v;
+	if (!nm_parse_age(s, &v) || v == 0) {
+		fprintf(stderr, "netmond: %s: '%s' is not an age (seconds, or a number with s, m, h, d or w)\n", opt, s);
+		exit(2);
+	}
+	return v;
+}
+
+/* The first pass over argv: only -c, so that the command line can
+ * override what the file says whatever the order of the options. */
+static void load_config(int argc, char **argv, options *o)
+{
+	static const struct option longs[] = {{"config", required_argument, 0, 'c'}, {0, 0, 0, 0}};
+	const char *path = NULL;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "-c:", longs, NULL)) != -1)
+		if (c == 'c')
+			path = optarg;
+	opterr = 1;
+	char err[512];
+	if (path && nm_config_load(path, o, err, sizeof err) < 0) {
+		fprintf(stderr, "netmond: %s\n", err);
+		exit(2);
+	}
+}
+
 static void parse_args(int argc, char **argv, options *o)
 {
-	enum { O_WEBDIR = 256, O_NOHTTP, O_MAXFLOWS, O_QUEUE, O_BATCH, O_PLUGINS };
+	enum { O_WEBDIR = 256, O_NOHTTP, O_MAXFLOWS, O_QUEUE, O_BATCH, O_PLUGINS, O_MAXFRAMES, O_MAXBYTES, O_MAXAGE,
+	       O_CEILING };
 	static const struct option longs[] = {
 		{"read", required_argument, 0, 'r'},   {"interface", required_argument, 0, 'i'},
 		{"filter", required_argument, 0, 'f'}, {"snaplen", required_argument, 0, 's'},
@@ -79,13 +121,17 @@ static void parse_args(int argc, char **argv, options *o)
 		{"listen", required_argument, 0, 'l'}, {"webdir", required_argument, 0, O_WEBDIR},
 		{"no-http", no_argument, 0, O_NOHTTP}, {"max-flows", required_argument, 0, O_MAXFLOWS},
 		{"queue", required_argument, 0, O_QUEUE}, {"batch", required_argument, 0, O_BATCH},
-		{"plugins", required_argument, 0, O_PLUGINS},
+		{"plugins", required_argument, 0, O_PLUGINS}, {"config", required_argument, 0, 'c'},
+		{"max-frames", required_argument, 0, O_MAXFRAMES}, {"max-bytes", required_argument, 0, O_MAXBYTES},
+		{"max-age", required_argument, 0, O_MAXAGE}, {"db-ceiling", required_argument, 0, O_CEILING},
 		{"help", no_argument, 0, 'h'},
 		{"version", no_argument, 0, 'V'},      {0, 0, 0, 0},
 	};
 	int c;
-	while ((c = getopt_long(argc, argv, "r:i:f:s:pw:l:hV", longs, NULL)) != -1) {
+	optind = 0; /* the second pass over argv: reinitialise getopt */
+	while ((c = getopt_long(argc, argv, "c:r:i:f:s:pw:l:hV", longs, NULL)) != -1) {
 		switch (c) {
+		case 'c': break; /* read before, by load_config */
 		case 'r': o->pipe.src.file = optarg; break;
 		case 'i': o->pipe.src.iface = optarg; break;
 		case 'f': o->pipe.src.filter = optarg; break;
@@ -99,6 +145,10 @@ static void parse_args(int argc, char **argv, options *o)
 		case O_MAXFLOWS: o->pipe.max_flows = (uint32_t)parse_num("--max-flows", optarg, 16, 1 << 26); break;
 		case O_QUEUE: o->pipe.pool_batches = (size_t)parse_num("--queue", optarg, 1, 4096); break;
 		case O_BATCH: o->pipe.batch_frames = (size_t)parse_num("--batch", optarg, 1, 65536); break;
+		case O_MAXFRAMES: o->pipe.db_limits.frames = (uint64_t)parse_num("--max-frames", optarg, 1, LONG_MAX); break;
+		case O_MAXBYTES: o->pipe.db_limits.bytes = parse_size("--max-bytes", optarg); break;
+		case O_MAXAGE: o->pipe.db_limits.age_s = parse_age("--max-age", optarg); break;
+		case O_CEILING: o->pipe.db_ceiling = parse_size("--db-ceiling", optarg); break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("netmond %s\n", PACKAGE_VERSION); exit(0);
 		default: usage(stderr); exit(2);
@@ -131,6 +181,7 @@ static void defaults(options *o)
 	o->webdir = NM_WEBDIR;
 	o->plugins = NM_PLUGINDIR;
 	o->http = 1;
+	nm_notify.syslog = true;
 }
 
 /* Wait until a signal arrives or (with no HTTP) the capture finishes. */
@@ -154,6 +205,8 @@ int main(int argc, char **argv)
 {
 	options o;
 	defaults(&o);
+	load_config(argc, argv, &o);
+	o.plugins_given = strcmp(o.plugins, NM_PLUGINDIR) != 0; /* named in the file */
 	parse_args(argc, argv, &o);
 
 	sigset_t set;
@@ -172,6 +225,10 @@ int main(int argc, char **argv)
 	if (nm_plugins_load(o.plugins, err, sizeof err) < 0 && o.plugins_given)
 		fprintf(stderr, "netmond: %s\n", err);
 	nm_parsers_finish();
+	if (nm_config_apply_decode_as(err, sizeof err) < 0) {
+		fprintf(stderr, "netmond: %s\n", err);
+		return 2;
+	}
 	nm_mgr_init(&o.pipe);
 	/* The command line's capture is the manager's first. */
 	int64_t id;

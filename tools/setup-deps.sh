@@ -13,7 +13,7 @@ mode=${1:-all}
 # Build and run: compiler, Autotools, the libraries configure checks for.
 build_pkgs=(
 	build-essential autoconf automake pkg-config
-	libpcap-dev libmicrohttpd-dev libsqlite3-dev libcjson-dev libpcre2-dev check
+	libpcap-dev libmicrohttpd-dev libsqlite3-dev libcjson-dev libpcre2-dev libinih-dev check
 )
 # Tests and benchmark: the oracles (capinfos/mergecap/tshark/tcpdump),
 # Python for the integration tests, GNU time for peak RSS, sqlite3 for
