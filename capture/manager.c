@@ -70,6 +70,13 @@ static bool trigger_stopped(const nm_capture_view *v)
 	return v->trigger.set && v->trigger.state == NM_TRIG_FIRED && v->trigger.spec.action == NM_TRIG_STOP;
 }
 
+static void mark_ended(slot *s)
+{
+	s->v.ended_ns = wall_ns();
+	if (s->v.nic_start.ok)
+		nm_nic_read(s->v.source, &s->v.nic_end);
+}
+
 /* Refresh a slot's view from its pipeline (under mgr.mu). */
 static void refresh(slot *s)
 {
@@ -85,7 +92,7 @@ static void refresh(slot *s)
 			     : NM_CAP_STOPPED;
 		snprintf(s->v.error, sizeof s->v.error, "%s", why);
 		if (!s->v.ended_ns)
-			s->v.ended_ns = wall_ns();
+			mark_ended(s);
 		changed(s, old);
 	}
 }
@@ -154,6 +161,8 @@ static void fill_view(slot *s, const nm_source_opts *src, nm_pipeline *p)
 	s->v.snaplen = src->snaplen > 0 ? src->snaplen : 262144;
 	s->v.promisc = src->promisc;
 	s->v.started_ns = wall_ns();
+	if (src->iface)
+		nm_nic_read(src->iface, &s->v.nic_start);
 }
 
 static int start_locked(const nm_source_opts *src, int64_t *id, char *err, size_t errlen)
@@ -252,7 +261,7 @@ static int stop(slot *s, char *err, size_t errlen)
 	s->paused_at = 0;
 	s->v.state = s->v.c.failed ? NM_CAP_FAILED : NM_CAP_STOPPED;
 	snprintf(s->v.error, sizeof s->v.error, "%s", nm_pipeline_error(p));
-	s->v.ended_ns = wall_ns();
+	mark_ended(s);
 	s->p = NULL;
 	s->stopping = false;
 	if (nm_pipeline_join(p) < 0)

@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "capture/nicstats.h"
 #include "capture/pipeline.h"
 
 /* Results; the negative values are the HTTP statuses they map to. */
@@ -46,6 +47,9 @@ typedef struct nm_capture_view {
 	int64_t paused_ns;            /* total time spent paused */
 	nm_pipeline_counters c;
 	nm_trigger_view trigger; /* .set false: none */
+	/* live: the NIC's counters at start and, once ended, at the end (the
+	 * API shows their difference; .ok false: not a live capture) */
+	nm_nic_stats nic_start, nic_end;
 } nm_capture_view;
 
 typedef enum nm_mgr_action { NM_MGR_PAUSE, NM_MGR_RESUME, NM_MGR_STOP } nm_mgr_action;

@@ -63,6 +63,12 @@ void nm_api_capture_view_add(cJSON *o, const nm_capture_view *v)
 	cJSON *d = cJSON_AddObjectToObject(c, "dropped");
 	nm_json_add_u64(d, "queue", v->c.dropped_queue);
 	nm_json_add_u64(d, "kernel", v->c.dropped_kernel);
+	if (v->nic_start.ok) { /* live: the NIC's counters since the start */
+		nm_nic_stats now;
+		if (!v->ended_ns)
+			nm_nic_read(v->source, &now);
+		cJSON_AddItemToObject(c, "nic", nm_api_nic_json(v->ended_ns ? &v->nic_end : &now, &v->nic_start));
+	}
 	nm_json_add_str_or_null(o, "error", v->error);
 	add_trigger(o, &v->trigger);
 }

@@ -16,5 +16,8 @@ cJSON *nm_api_capture_view_json(const nm_capture_view *v);
 /* Add capture id's live state to its database JSON; `running` is the
  * database's flag, used when the manager does not know the capture. */
 void nm_api_capture_live(cJSON *o, int64_t id, bool running);
+/* The NIC's counters (api_interfaces.c): now - base for each counter both
+ * have, or now itself when base is NULL; JSON null when now is not ok. */
+cJSON *nm_api_nic_json(const nm_nic_stats *now, const nm_nic_stats *base);
 
 #endif

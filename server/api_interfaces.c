@@ -3,9 +3,10 @@
  * capture on, with what Linux tells about it in /sys/class/net/IFACE.
  *
  * pcap_findalldevs gives names, descriptions and addresses (and lists
- * pseudo-devices such as "any"); sysfs gives the MAC, MTU, speed and the
- * interface flags.  A value sysfs does not have (speed of a veth, or a
- * pseudo-device) is null rather than a made-up number.
+ * pseudo-devices such as "any"); sysfs gives the MAC, MTU, speed, the
+ * interface flags and the NIC's own counters (statistics).  A value sysfs
+ * does not have (speed of a veth, or a pseudo-device) is null rather than
+ * a made-up number.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "server/api.h"
+#include "server/api_ctl.h"
 
 #define IFF_UP_BIT 0x1
 #define IFF_PROMISC_BIT 0x100
@@ -117,6 +119,21 @@ static void add_sys_fields(cJSON *o, const char *name, const pcap_if_t *d)
 	cJSON_AddBoolToObject(o, "promiscuous", have_flags && (flags & IFF_PROMISC_BIT));
 }
 
+cJSON *nm_api_nic_json(const nm_nic_stats *now, const nm_nic_stats *base)
+{
+	if (!now->ok || (base && !base->ok))
+		return cJSON_CreateNull();
+	cJSON *o = cJSON_CreateObject();
+	for (int i = 0; i < NM_NIC_N; i++) {
+		if (!now->have[i] || (base && !base->have[i]))
+			continue;
+		/* a counter reset (driver reload) would make a delta negative */
+		uint64_t b = base ? base->v[i] : 0;
+		nm_json_add_u64(o, nm_nic_names[i], now->v[i] >= b ? now->v[i] - b : 0);
+	}
+	return o;
+}
+
 static cJSON *iface_json(const pcap_if_t *d, bool raw)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -126,6 +143,9 @@ static cJSON *iface_json(const pcap_if_t *d, bool raw)
 	cJSON_AddBoolToObject(o, "loopback", (d->flags & PCAP_IF_LOOPBACK) != 0);
 	cJSON_AddBoolToObject(o, "wireless", (d->flags & PCAP_IF_WIRELESS) != 0);
 	cJSON_AddItemToObject(o, "addresses", addresses_json(d));
+	nm_nic_stats st;
+	nm_nic_read(d->name, &st);
+	cJSON_AddItemToObject(o, "statistics", nm_api_nic_json(&st, NULL));
 	/* "any" cannot be promiscuous; elsewhere it takes the capability */
 	cJSON_AddBoolToObject(o, "can_capture", raw);
 	cJSON_AddBoolToObject(o, "can_promiscuous", raw && strcmp(d->name, "any") != 0);
