@@ -68,6 +68,8 @@ const char *const sq_migrations[] = {
 	" capture_id INTEGER NOT NULL, frame INTEGER NOT NULL, reassembled_in INTEGER NOT NULL,"
 	" PRIMARY KEY(capture_id, frame)) WITHOUT ROWID;"
 	"CREATE INDEX ip_reassembly_in ON ip_reassembly(capture_id, reassembled_in);",
+	/* frames evicted by the retention limits, per capture */
+	"ALTER TABLE stats ADD COLUMN dropped_buffer INTEGER NOT NULL DEFAULT 0;",
 };
 
 const int sq_schema_version = (int)(sizeof sq_migrations / sizeof sq_migrations[0]);
@@ -118,8 +120,8 @@ const char *const sq_sql[SQ_NSTMT] = {
 		" bytes_ba = excluded.bytes_ba, state = excluded.state",
 	[SQ_STATS_UPSERT] = "INSERT OR REPLACE INTO stats(capture_id, frames, bytes, broadcast,"
 			    " multicast, truncated, malformed, dropped_kernel, dropped_queue,"
-			    " flows_evicted, first_ns, last_ns)"
-			    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+			    " flows_evicted, first_ns, last_ns, dropped_buffer)"
+			    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 	[SQ_PROTO_UPSERT] = "INSERT OR REPLACE INTO proto_stats(capture_id, protocol, frames, bytes)"
 			    " VALUES(?1, ?2, ?3, ?4)",
 	[SQ_CAPTURES] = "SELECT " CAPTURE_COLS " FROM captures ORDER BY id",
@@ -149,7 +151,7 @@ const char *const sq_sql[SQ_NSTMT] = {
 		      " coalesce(sum(s.broadcast), 0), coalesce(sum(s.multicast), 0),"
 		      " coalesce(sum(s.truncated), 0), coalesce(sum(s.malformed), 0),"
 		      " coalesce(sum(s.dropped_kernel), 0), coalesce(sum(s.dropped_queue), 0),"
-		      " coalesce(sum(s.flows_evicted), 0)"
+		      " coalesce(sum(s.flows_evicted), 0), coalesce(sum(s.dropped_buffer), 0)"
 		      " FROM captures c LEFT JOIN stats s ON s.capture_id = c.id"
 		      " WHERE ?1 = 0 OR c.id = ?1",
 	[SQ_PROTO_TOTALS] = "SELECT protocol, sum(frames), sum(bytes) FROM proto_stats"
@@ -174,4 +176,18 @@ const char *const sq_sql[SQ_NSTMT] = {
 	[SQ_FRAG_IN] = "SELECT reassembled_in FROM ip_reassembly WHERE capture_id = ?1 AND frame = ?2",
 	[SQ_FRAG_FRAMES] = "SELECT frame FROM ip_reassembly WHERE capture_id = ?1 AND reassembled_in = ?2"
 			   " ORDER BY frame",
+	/* retention (sqlite_evict.c): the oldest frames of a capture, one
+	 * more than asked so the caller learns the next one's time */
+	[SQ_EVICT_WALK] = "SELECT number, caplen, ts_ns FROM frames WHERE capture_id = ?1"
+			  " ORDER BY number LIMIT ?2",
+	[SQ_EVICT_FRAMES] = "DELETE FROM frames WHERE capture_id = ?1 AND number <= ?2",
+	/* a chunk goes when its last frame has gone */
+	[SQ_EVICT_CHUNKS] = "DELETE FROM frame_data WHERE capture_id = ?1 AND first_number <= ?2"
+			    " AND first_number + count - 1 <= ?2",
+	/* offsets grow with frame numbers within a capture, so each capture's
+	 * first chunk is its lowest; NULL when no chunk is left */
+	[SQ_DATA_LIVE] = "SELECT min((SELECT file_offset FROM frame_data d WHERE d.capture_id = c.id"
+			 " ORDER BY d.first_number LIMIT 1)) FROM captures c",
+	[SQ_KEPT] = "SELECT count(*), coalesce(sum(caplen), 0), min(ts_ns), max(ts_ns) FROM frames"
+		    " WHERE capture_id = ?1",
 };

@@ -1,16 +1,29 @@
 /*
- * sqlite_datafile.c - the append-only "<db>-frames" file holding raw frame
- * bytes, written once (SQLite would write them twice: WAL and checkpoint).
+ * sqlite_datafile.c - raw frame bytes beside the database, written once
+ * (SQLite would write them twice: WAL and checkpoint).
+ *
+ * Bytes live at global offsets in a sequence of fixed-size segment files
+ * "<db>-frames.000000", ".000001", ...: offset o is in segment o / seg_size
+ * at o % seg_size, and a chunk may straddle two segments.  A file only
+ * grows at its end, so retention (sqlite_evict.c) reclaims space by
+ * deleting whole segments once no frame_data row points into them.  The
+ * segment size is fixed when the database is created (meta
+ * 'frames_segment').  A database from before segments has one file
+ * "<db>-frames" holding offsets below meta 'frames_legacy_end'; new bytes
+ * go to segments above it, and the old file is deleted when its last
+ * frame is evicted.
  *
  * Bytes are appended before the transaction that references them commits,
  * so a committed chunk row always points at written bytes after a process
- * crash.  The file is fdatasync'ed only on close: after a power loss the
+ * crash.  Files are fdatasync'ed only on close: after a power loss the
  * last chunks may read back short, which frame_get reports as missing
  * bytes; the database itself stays consistent.  Bytes of a rolled-back
- * batch stay in the file unreferenced.
+ * batch are cut off at the next open.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,45 +32,213 @@
 
 #include "db/sqlite_int.h"
 
-/* Append after every referenced byte and after the file's end, so bytes
- * lost in a power cut are never overwritten by a later, different chunk;
- * unreferenced bytes at the end are cut off first. */
-static int find_end(sq_store *s)
+/* 16 MiB: a few seconds of a busy link, small next to any sane ceiling. */
+#define SEG_DEFAULT ((uint64_t)16 << 20)
+#define SEG_MIN ((uint64_t)64 << 10)
+#define LEGACY (-2)
+
+static void seg_name(const sq_store *s, int64_t seg, char *buf, size_t n)
 {
-	struct stat st;
-	sqlite3_stmt *q = sq_stmt(s, SQ_DATA_END);
-	if (fstat(s->data_fd, &st) || !q)
-		return q ? nm_store_fail(&s->base, "%s: %s", s->data_path, strerror(errno)) : -1;
-	int rc = sqlite3_step(q);
-	int64_t used = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-	sqlite3_reset(q);
-	if (rc != SQLITE_ROW)
-		return sq_fail_db(s, "finding the end of frame bytes");
-	if (st.st_size > used) {
-		/* Bytes no committed chunk refers to (a crash before commit, a
-		 * rejected batch, or the file of an earlier database at this
-		 * path): drop them rather than let the file grow without end. */
-		if (ftruncate(s->data_fd, (off_t)used) != 0)
-			return nm_store_fail(&s->base, "%s: %s", s->data_path, strerror(errno));
-		st.st_size = used;
+	if (seg == LEGACY)
+		snprintf(buf, n, "%s", s->data_path);
+	else
+		snprintf(buf, n, "%s.%06" PRId64, s->data_path, seg);
+}
+
+/* The file holding offset `off`, and where in it. */
+static int64_t seg_of(const sq_store *s, uint64_t off, uint64_t *at)
+{
+	if (off < s->legacy_end) {
+		*at = off;
+		return LEGACY;
 	}
-	s->data_end = (uint64_t)(used > st.st_size ? used : st.st_size);
+	*at = off % s->seg_size;
+	return (int64_t)(off / s->seg_size);
+}
+
+/* Bytes from `off` to the end of its file (the legacy file has no end). */
+static uint64_t room(const sq_store *s, uint64_t off)
+{
+	return off < s->legacy_end ? s->legacy_end - off : s->seg_size - off % s->seg_size;
+}
+
+static int use_seg(sq_store *s, int64_t seg)
+{
+	if (s->data_fd >= 0 && s->data_seg == seg)
+		return 0;
+	if (s->data_fd >= 0)
+		close(s->data_fd);
+	char name[4200];
+	seg_name(s, seg, name, sizeof name);
+	int flags = s->base.readonly ? O_RDONLY : O_RDWR | O_CREAT;
+	s->data_fd = open(name, flags | O_CLOEXEC, 0644);
+	s->data_seg = seg;
+	if (s->data_fd < 0)
+		return nm_store_fail(&s->base, "%s: %s", name, strerror(errno));
 	return 0;
+}
+
+static int meta_get(sq_store *s, const char *key, int64_t *v)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?1", -1,
+			       &q, NULL) != SQLITE_OK)
+		return sq_fail_db(s, "reading meta");
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : sq_fail_db(s, "reading meta");
+}
+
+static int meta_set(sq_store *s, const char *key, int64_t v)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta(key, value) VALUES('%s', '%" PRId64 "')",
+		 key, v);
+	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : sq_fail_db(s, "writing meta");
+}
+
+static int query_u64(sq_store *s, enum sq_stmt_id id, uint64_t *out, bool *null)
+{
+	sqlite3_stmt *q = sq_stmt(s, id);
+	if (!q)
+		return -1;
+	int rc = sqlite3_step(q);
+	*null = rc != SQLITE_ROW || sqlite3_column_type(q, 0) == SQLITE_NULL;
+	*out = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(q, 0) : 0;
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW ? 0 : sq_fail_db(s, "locating frame bytes");
+}
+
+static uint64_t env_segment(void)
+{
+	/* tests with tiny ceilings need tiny segments */
+	const char *e = getenv("NETMON_FRAMES_SEGMENT");
+	uint64_t v = e ? strtoull(e, NULL, 10) : 0;
+	return v ? (v < SEG_MIN ? SEG_MIN : v) : SEG_DEFAULT;
+}
+
+/* First writable open of a database: fix the segment size, and keep an
+ * old single frames file only if committed rows point into it. */
+static int init_layout(sq_store *s, uint64_t used)
+{
+	s->seg_size = env_segment();
+	s->legacy_end = used ? (used + s->seg_size - 1) / s->seg_size * s->seg_size : 0;
+	if (!used)
+		unlink(s->data_path); /* an earlier database's file, if any */
+	if (meta_set(s, "frames_segment", (int64_t)s->seg_size) ||
+	    meta_set(s, "frames_legacy_end", (int64_t)s->legacy_end))
+		return -1;
+	return 0;
+}
+
+static int read_layout(sq_store *s, uint64_t used)
+{
+	int64_t seg = 0, legacy = 0;
+	int rc = meta_get(s, "frames_segment", &seg);
+	if (rc < 0 || (rc == 1 && meta_get(s, "frames_legacy_end", &legacy) < 0))
+		return -1;
+	if (rc == 1 && seg > 0) {
+		s->seg_size = (uint64_t)seg;
+		s->legacy_end = (uint64_t)legacy;
+		return 0;
+	}
+	if (s->base.readonly) { /* not migrated yet: all in the old file */
+		s->seg_size = SEG_DEFAULT;
+		s->legacy_end = UINT64_MAX;
+		return 0;
+	}
+	return init_layout(s, used);
+}
+
+/* Cut or delete one segment file as committed rows say (see cut_files). */
+static void cut_seg(sq_store *s, int64_t seg, uint64_t live, uint64_t used)
+{
+	char name[4200];
+	struct stat st;
+	uint64_t start = seg == LEGACY ? 0 : (uint64_t)seg * s->seg_size;
+	uint64_t end = seg == LEGACY ? s->legacy_end : start + s->seg_size;
+	seg_name(s, seg, name, sizeof name);
+	if (stat(name, &st) != 0)
+		return;
+	if (start >= used || end <= live)
+		unlink(name);
+	else if (start + (uint64_t)st.st_size > used && truncate(name, (off_t)(used - start)) != 0)
+		fprintf(stderr, "netmon: store: cannot cut %s: %s\n", name, strerror(errno));
+}
+
+/* Segment number of a directory entry named "<base>-frames.NNNNNN", or -1. */
+static int64_t seg_number(const char *entry, const char *base)
+{
+	size_t n = strlen(base);
+	if (strncmp(entry, base, n) != 0 || entry[n] != '.' || strlen(entry + n + 1) != 6)
+		return -1;
+	char *end;
+	long long v = strtoll(entry + n + 1, &end, 10);
+	return *end || v < 0 ? -1 : v;
+}
+
+/*
+ * At open: bytes past what committed rows refer to (a crash before
+ * commit, a rejected batch) are cut off, and files wholly below the
+ * lowest referenced offset (an eviction interrupted before its delete)
+ * are deleted, so the files never grow without end.
+ */
+static int cut_files(sq_store *s, uint64_t live, uint64_t used)
+{
+	char dirbuf[4200];
+	snprintf(dirbuf, sizeof dirbuf, "%s", s->data_path);
+	char *slash = strrchr(dirbuf, '/');
+	const char *base = slash ? slash + 1 : dirbuf;
+	const char *dir = slash ? (slash == dirbuf ? "/" : dirbuf) : ".";
+	if (slash)
+		*slash = '\0';
+	DIR *d = opendir(dir);
+	if (!d)
+		return nm_store_fail(&s->base, "%s: %s", dir, strerror(errno));
+	int64_t lo = INT64_MAX;
+	for (struct dirent *e; (e = readdir(d));) {
+		int64_t seg = seg_number(e->d_name, base);
+		if (seg >= 0 && (uint64_t)seg * s->seg_size >= s->legacy_end) {
+			cut_seg(s, seg, live, used);
+			lo = seg < lo ? seg : lo;
+		}
+	}
+	closedir(d);
+	if (s->legacy_end)
+		cut_seg(s, LEGACY, live, used);
+	s->seg_lo = lo == INT64_MAX ? used / s->seg_size : (uint64_t)lo;
+	return 0;
+}
+
+static int open_writer(sq_store *s)
+{
+	uint64_t used, live;
+	bool none;
+	/* the ceiling counts the WAL: let it shrink back after checkpoints */
+	sqlite3_exec(s->db, "PRAGMA journal_size_limit = 4194304", NULL, NULL, NULL);
+	if (query_u64(s, SQ_DATA_END, &used, &none) || read_layout(s, used))
+		return -1;
+	if (used < s->legacy_end)
+		used = s->legacy_end; /* new bytes never go into the old file */
+	s->data_end = used;
+	return sq_data_live_start(s, &live) || cut_files(s, live, used) ? -1 : 0;
 }
 
 int sq_data_open(sq_store *s, const char *db_path, bool readonly)
 {
 	s->data_fd = -1;
+	s->data_seg = -1;
 	size_t n = strlen(db_path) + sizeof "-frames";
-	if (!(s->data_path = malloc(n)))
-		return nm_store_fail(&s->base, "out of memory");
+	if (n > 4000 || !(s->data_path = malloc(n)))
+		return nm_store_fail(&s->base, "database path too long or out of memory");
 	snprintf(s->data_path, n, "%s-frames", db_path);
+	s->base.readonly = readonly;
 	if (readonly)
-		return 0; /* opened at the first frame_get: it may not exist yet */
-	s->data_fd = open(s->data_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (s->data_fd < 0)
-		return nm_store_fail(&s->base, "%s: %s", s->data_path, strerror(errno));
-	return find_end(s);
+		return read_layout(s, 0); /* files are opened at the first read */
+	return open_writer(s);
 }
 
 void sq_data_close(sq_store *s)
@@ -72,36 +253,110 @@ void sq_data_close(sq_store *s)
 	s->data_path = NULL;
 }
 
+/* One pwrite/pread loop within a single file. */
+static int io_in_seg(sq_store *s, bool wr, uint64_t off, uint8_t *buf, size_t len)
+{
+	uint64_t at;
+	if (use_seg(s, seg_of(s, off, &at)))
+		return -1;
+	for (size_t done = 0; done < len;) {
+		ssize_t r = wr ? pwrite(s->data_fd, buf + done, len - done, (off_t)(at + done))
+			       : pread(s->data_fd, buf + done, len - done, (off_t)(at + done));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return nm_store_fail(&s->base, "%s %s: %s", wr ? "writing" : "reading",
+					     s->data_path,
+					     r < 0 ? strerror(errno) : "frame bytes missing");
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+static int io(sq_store *s, bool wr, uint64_t off, uint8_t *buf, size_t len)
+{
+	while (len) {
+		uint64_t r = room(s, off);
+		size_t n = len < r ? len : (size_t)r;
+		if (io_in_seg(s, wr, off, buf, n))
+			return -1;
+		off += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
 int sq_data_append(sq_store *s, const void *buf, size_t len, uint64_t *offset)
 {
 	*offset = s->data_end;
-	for (size_t done = 0; done < len;) {
-		ssize_t w = pwrite(s->data_fd, (const uint8_t *)buf + done, len - done,
-				   (off_t)(s->data_end + done));
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return nm_store_fail(&s->base, "writing %s: %s", s->data_path,
-					     w < 0 ? strerror(errno) : "no progress");
-		done += (size_t)w;
-	}
+	if (io(s, true, s->data_end, (uint8_t *)(uintptr_t)buf, len))
+		return -1;
 	s->data_end += len;
 	return 0;
 }
 
 int sq_data_read(sq_store *s, uint64_t offset, void *buf, size_t len)
 {
-	if (s->data_fd < 0 && (s->data_fd = open(s->data_path, O_RDONLY | O_CLOEXEC)) < 0)
-		return nm_store_fail(&s->base, "%s: %s", s->data_path, strerror(errno));
-	for (size_t done = 0; done < len;) {
-		ssize_t r = pread(s->data_fd, (uint8_t *)buf + done, len - done,
-				  (off_t)(offset + done));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return nm_store_fail(&s->base, "reading %s: %s", s->data_path,
-					     r < 0 ? strerror(errno) : "frame bytes missing");
-		done += (size_t)r;
+	return io(s, false, offset, buf, len);
+}
+
+/* The lowest offset a committed or pending row refers to; data_end when
+ * none does. */
+int sq_data_live_start(sq_store *s, uint64_t *offset)
+{
+	bool none;
+	if (query_u64(s, SQ_DATA_LIVE, offset, &none))
+		return -1;
+	if (none)
+		*offset = s->data_end;
+	return 0;
+}
+
+/* After a commit: delete the files wholly below the live start. */
+int sq_data_reclaim(sq_store *s)
+{
+	uint64_t live;
+	if (sq_data_live_start(s, &live))
+		return -1;
+	if (s->legacy_end && live >= s->legacy_end) {
+		if (s->data_seg == LEGACY && s->data_fd >= 0) {
+			close(s->data_fd);
+			s->data_fd = -1;
+		}
+		unlink(s->data_path);
+	}
+	for (; (s->seg_lo + 1) * s->seg_size <= live; s->seg_lo++) {
+		char name[4200];
+		if (s->data_fd >= 0 && s->data_seg == (int64_t)s->seg_lo) {
+			close(s->data_fd);
+			s->data_fd = -1;
+		}
+		seg_name(s, (int64_t)s->seg_lo, name, sizeof name);
+		if (unlink(name) != 0 && errno != ENOENT)
+			return nm_store_fail(&s->base, "deleting %s: %s", name, strerror(errno));
 	}
 	return 0;
+}
+
+static uint64_t file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (uint64_t)st.st_blocks * 512 : 0;
+}
+
+/* Frames files as they are (allocated blocks, what du shows) and as they
+ * will be once the files below live_start are deleted. */
+void sq_data_space(sq_store *s, uint64_t live_start, nm_space *out)
+{
+	out->frames_bytes = out->frames_live = 0;
+	if (s->legacy_end && s->legacy_end != UINT64_MAX)
+		out->frames_bytes += file_size(s->data_path);
+	uint64_t lo_off = s->seg_lo * s->seg_size;
+	if (lo_off < s->legacy_end)
+		lo_off = s->legacy_end;
+	if (s->data_end > lo_off)
+		out->frames_bytes += s->data_end - lo_off;
+	uint64_t from = live_start < s->legacy_end ? 0 : live_start / s->seg_size * s->seg_size;
+	out->frames_live = s->data_end > from ? s->data_end - from : 0;
 }

@@ -60,6 +60,11 @@ enum sq_stmt_id {
 	SQ_FRAG_NOTE,
 	SQ_FRAG_IN,
 	SQ_FRAG_FRAMES,
+	SQ_EVICT_WALK,
+	SQ_EVICT_FRAMES,
+	SQ_EVICT_CHUNKS,
+	SQ_DATA_LIVE,
+	SQ_KEPT,
 	SQ_NSTMT
 };
 
@@ -100,9 +105,14 @@ typedef struct sq_store {
 	sq_intern_slot intern[SQ_INTERN_SLOTS];
 	size_t interned;
 	sq_counts counts;
-	int data_fd;	     /* <db>-frames, -1 until needed */
-	char *data_path;
+	int data_fd;	     /* the segment data_seg, -1 until needed */
+	char *data_path;     /* "<db>-frames"; segments add ".NNNNNN" */
 	uint64_t data_end; /* where the writer appends next */
+	/* sqlite_datafile.c: segmented frames file (see there) */
+	uint64_t seg_size;    /* bytes per segment file */
+	uint64_t legacy_end;  /* offsets below it are in the old single file */
+	int64_t data_seg;     /* segment open on data_fd (-2: legacy file) */
+	uint64_t seg_lo;      /* lowest segment that may still exist */
 	int64_t *str_ids; /* per-batch protocol / protocols ids */
 	size_t str_ids_cap;
 } sq_store;
@@ -128,6 +138,15 @@ int sq_data_open(sq_store *s, const char *db_path, bool readonly);
 void sq_data_close(sq_store *s);
 int sq_data_append(sq_store *s, const void *buf, size_t len, uint64_t *offset);
 int sq_data_read(sq_store *s, uint64_t offset, void *buf, size_t len);
+int sq_data_live_start(sq_store *s, uint64_t *offset);
+int sq_data_reclaim(sq_store *s);
+void sq_data_space(sq_store *s, uint64_t live_start, nm_space *out);
+
+/* sqlite_evict.c */
+int sq_evict(nm_store *st, int64_t capture_id, const nm_evict_goal *g, nm_evicted *out);
+int sq_kept(nm_store *st, int64_t capture_id, nm_kept *out);
+int sq_space(nm_store *st, nm_space *out);
+int sq_reclaim(nm_store *st);
 
 /* sqlite_reasm.c */
 int sq_write_frag_links(nm_store *st, int64_t capture_id, const nm_frag_link *l, size_t n);

@@ -174,3 +174,28 @@ void nm_totals_free(nm_totals *t)
 		t->nprotos = 0;
 	}
 }
+
+static int no_retention(nm_store *s)
+{
+	return nm_store_fail(s, "the %s backend cannot evict frames", s->ops->name);
+}
+
+int nm_store_evict(nm_store *s, int64_t capture_id, const nm_evict_goal *g, nm_evicted *out)
+{
+	return s->ops->evict ? s->ops->evict(s, capture_id, g, out) : no_retention(s);
+}
+
+int nm_store_kept(nm_store *s, int64_t capture_id, nm_kept *out)
+{
+	return s->ops->kept ? s->ops->kept(s, capture_id, out) : no_retention(s);
+}
+
+int nm_store_space(nm_store *s, nm_space *out)
+{
+	return s->ops->space ? s->ops->space(s, out) : no_retention(s);
+}
+
+int nm_store_reclaim(nm_store *s)
+{
+	return s->ops->reclaim ? s->ops->reclaim(s) : 0;
+}

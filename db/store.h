@@ -95,6 +95,7 @@ typedef struct nm_stats {
 	uint64_t dropped_kernel; /* pcap_stats ps_drop (+ ps_ifdrop) */
 	uint64_t dropped_queue;  /* frames the writer queue had no room for */
 	uint64_t flows_evicted;  /* flow table cap reached: idle flows dropped */
+	uint64_t dropped_buffer; /* stored, then evicted by the retention limits */
 	int64_t first_ns, last_ns;
 	/* per protocol, indexed by nm_protocol id */
 	uint64_t proto_frames[NM_STATS_MAX_PROTOS];
@@ -138,7 +139,7 @@ typedef struct nm_proto_count {
 /* Totals over one capture (capture_id > 0) or all of them (0). */
 typedef struct nm_totals {
 	uint64_t frames, bytes, broadcast, multicast, truncated, malformed;
-	uint64_t dropped_kernel, dropped_queue, flows_evicted;
+	uint64_t dropped_kernel, dropped_queue, flows_evicted, dropped_buffer;
 	nm_proto_count *protos; /* malloc'd, sorted by frames descending */
 	size_t nprotos;
 } nm_totals;
@@ -227,5 +228,42 @@ int nm_store_frame_get(nm_store *s, int64_t capture_id, uint64_t number, nm_fram
 void nm_frame_full_free(nm_frame_full *f);
 int nm_store_totals(nm_store *s, int64_t capture_id, nm_totals *out);
 void nm_totals_free(nm_totals *t);
+
+/* ---- retention: evicting the oldest frames (writer side) ---- */
+
+/* Evict a capture's oldest frames (lowest numbers first) while any goal is
+ * unmet: fewer than `frames` evicted, fewer than `bytes` (caplen) evicted,
+ * or the next frame older than before_ns (0: no age goal).  Never more
+ * than `max` frames in one call, and never a frame newer than until_ns
+ * (0: no bound), so several captures can be evicted oldest first. */
+typedef struct nm_evict_goal {
+	uint64_t frames, bytes;
+	int64_t before_ns, until_ns;
+	uint32_t max;
+} nm_evict_goal;
+
+typedef struct nm_evicted {
+	uint64_t frames, bytes; /* evicted by this call */
+	bool more;              /* frames remain in the capture */
+	int64_t next_ns;        /* then: the oldest remaining frame's time */
+} nm_evicted;
+
+/* What a capture still keeps (a scan: for start-up, not per batch). */
+typedef struct nm_kept {
+	uint64_t frames, bytes; /* bytes: caplen */
+	int64_t oldest_ns, newest_ns;
+} nm_kept;
+
+/* Bytes on disk: the database with its WAL, the frame byte files, and the
+ * part of those still referenced (what remains once dead files go). */
+typedef struct nm_space {
+	uint64_t db_bytes, frames_bytes, frames_live;
+} nm_space;
+
+int nm_store_evict(nm_store *s, int64_t capture_id, const nm_evict_goal *g, nm_evicted *out);
+int nm_store_kept(nm_store *s, int64_t capture_id, nm_kept *out);
+int nm_store_space(nm_store *s, nm_space *out);
+/* After a commit: delete frame byte files no row refers to any more. */
+int nm_store_reclaim(nm_store *s);
 
 #endif

@@ -39,6 +39,11 @@ struct nm_store_ops {
 	int (*write_frag_links)(nm_store *s, int64_t capture_id, const nm_frag_link *l, size_t n);
 	int (*frag_frames)(nm_store *s, int64_t capture_id, uint64_t number, uint64_t *in, uint64_t *frames,
 			   size_t max);
+	/* retention (NULL: the backend cannot evict) */
+	int (*evict)(nm_store *s, int64_t capture_id, const nm_evict_goal *g, nm_evicted *out);
+	int (*kept)(nm_store *s, int64_t capture_id, nm_kept *out);
+	int (*space)(nm_store *s, nm_space *out);
+	int (*reclaim)(nm_store *s);
 };
 
 struct nm_store {

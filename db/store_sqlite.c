@@ -164,4 +164,8 @@ const struct nm_store_ops nm_sqlite_ops = {
 	.stat_rows = sq_stat_rows,
 	.write_frag_links = sq_write_frag_links,
 	.frag_frames = sq_frag_frames,
+	.evict = sq_evict,
+	.kept = sq_kept,
+	.space = sq_space,
+	.reclaim = sq_reclaim,
 };
