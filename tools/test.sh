@@ -93,6 +93,15 @@ for t in corpus_robustness corpus_counts corpus_fields; do
 	grep -E 'FAIL|known|SKIP|^(imported|frame counts|comparing|[0-9]+ (frames|checks|failures))' "$log" | cut -c1-160 | head -n 60 || true
 done
 
+# Capture triggers (tests/trigger_file.sh, tests/trigger_live.sh in make
+# check above): what each section checked, also when they pass.
+for t in trigger_file trigger_live; do
+	log=$top/build/test/tests/$t.log
+	[ -f "$log" ] || continue
+	echo "==== $t (log: $log)"
+	grep -E '^(== |pattern |SKIP|FAIL|PASS)' "$log" | cut -c1-160 || true
+done
+
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:abort_on_error=1
 export NETMON_SANITIZER_PASS=1
