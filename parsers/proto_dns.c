@@ -1,7 +1,8 @@
 /*
  * proto_dns.c - the Domain Name System (RFC 1035) over UDP and TCP, and
  * multicast DNS (RFC 6762), which Wireshark shows as protocol "mdns" with
- * the same dns.* fields.
+ * the same dns.* fields.  nm_dns_message is the one message dissector;
+ * LLMNR (proto_llmnr.c) uses it too.
  *
  * A message is dissected inside its own window [start, end): compression
  * pointers are offsets from the message start and may never leave it.
@@ -249,6 +250,7 @@ typedef struct dns_msg {
 	const nm_protocol *proto; /* dns or mdns */
 	uint32_t start, end;	  /* the message window, absolute offsets */
 	bool mdns;
+	bool llmnr;	/* RFC 4795 flags: conflict, tentative */
 	int err;	/* first NM_TRUNCATED / NM_MALFORMED met */
 	uint8_t *tails; /* see name_tail; allocated on first use */
 } dns_msg;
@@ -517,6 +519,16 @@ static uint32_t add_name(dns_msg *m, int t, int f, uint32_t at, dns_name *n)
 
 /* ---- header ---- */
 
+/* LLMNR's flag word (RFC 4795 2.1.1): C, TC, T, then zeros and RCODE. */
+static void add_llmnr_flags(nm_packet *pk, int f, uint32_t at, uint16_t flags)
+{
+	nm_add_bool(pk, f, &fields[F_FL_CONFLICT], at, 2, flags);
+	nm_add_bool(pk, f, &fields[F_FL_TRUNC], at, 2, flags);
+	nm_add_bool(pk, f, &fields[F_FL_TENTATIVE], at, 2, flags);
+	if (flags & 0x8000)
+		nm_add_uint(pk, f, &fields[F_FL_RCODE], at, 2, flags);
+}
+
 static void add_flags(dns_msg *m, int t, uint32_t at, uint16_t flags)
 {
 	nm_packet *pk = m->pk;
@@ -524,6 +536,10 @@ static void add_flags(dns_msg *m, int t, uint32_t at, uint16_t flags)
 	int f = nm_add_uint(pk, t, &fields[F_FLAGS], at, 2, flags);
 	nm_add_bool(pk, f, &fields[F_FL_RESPONSE], at, 2, flags);
 	nm_add_uint(pk, f, &fields[F_FL_OPCODE], at, 2, flags);
+	if (m->llmnr) {
+		add_llmnr_flags(pk, f, at, flags);
+		return;
+	}
 	if (resp)
 		nm_add_bool(pk, f, &fields[m->mdns ? F_FL_CONFLICT : F_FL_AUTH], at, 2, flags);
 	nm_add_bool(pk, f, &fields[F_FL_TRUNC], at, 2, flags);
@@ -932,9 +948,9 @@ static void dissect_message(dns_msg *m, int t)
 	m->tails = NULL;
 }
 
-static int dissect_datagram(nm_packet *pk, nm_cursor *c, int parent, const nm_protocol *p)
+int nm_dns_message(nm_packet *pk, nm_cursor *c, int parent, const nm_protocol *p)
 {
-	dns_msg m = {pk, p, c->pos, c->end, p == &nm_proto_mdns, NM_OK, NULL};
+	dns_msg m = {pk, p, c->pos, c->end, p == &nm_proto_mdns, p == &nm_proto_llmnr, NM_OK, NULL};
 	int t = nm_add_proto(pk, parent, p, c->pos, nm_cur_left(c));
 	dissect_message(&m, t);
 	c->pos = c->end;
@@ -943,12 +959,12 @@ static int dissect_datagram(nm_packet *pk, nm_cursor *c, int parent, const nm_pr
 
 static int dissect_dns_udp(nm_packet *pk, nm_cursor *c, int parent)
 {
-	return dissect_datagram(pk, c, parent, &nm_proto_dns);
+	return nm_dns_message(pk, c, parent, &nm_proto_dns);
 }
 
 static int dissect_mdns(nm_packet *pk, nm_cursor *c, int parent)
 {
-	return dissect_datagram(pk, c, parent, &nm_proto_mdns);
+	return nm_dns_message(pk, c, parent, &nm_proto_mdns);
 }
 
 /* DNS over TCP: messages with a 2-byte length prefix, possibly several in
@@ -966,7 +982,7 @@ static int dissect_dns_tcp(nm_packet *pk, nm_cursor *c, int parent)
 		nm_cursor body = nm_cur_sub(c, len);
 		int t = nm_add_proto(pk, parent, &nm_proto_dns, at, body.end - at);
 		nm_add_uint(pk, t, &fields[F_LENGTH], at, 2, len);
-		dns_msg m = {pk, &nm_proto_dns, body.pos, body.end, false, NM_OK, NULL};
+		dns_msg m = {pk, &nm_proto_dns, body.pos, body.end, false, false, NM_OK, NULL};
 		dissect_message(&m, t);
 		r = cut && m.err == NM_OK ? NM_TRUNCATED : m.err;
 	}

@@ -39,4 +39,8 @@ const char *nm_ipproto_name(uint8_t proto);
  * lower port, then the higher one (Wireshark's default); else "data". */
 int nm_port_handoff(nm_table tab, uint16_t sport, uint16_t dport, nm_packet *pk, nm_cursor *c);
 
+/* proto_dns.c: one DNS-format message filling the rest of `c`, shown as
+ * protocol `p`: dns, mdns or llmnr (same dns.* fields, their own flags). */
+int nm_dns_message(nm_packet *pk, nm_cursor *c, int parent, const nm_protocol *p);
+
 #endif

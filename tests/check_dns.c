@@ -55,6 +55,17 @@ static void release(parsed *p)
 	free(p);
 }
 
+/* Dissect a whole Ethernet frame. */
+static parsed *dissect_frame_hex(const char *hex)
+{
+	nm_parsers_init();
+	parsed *p = calloc(1, sizeof *p);
+	ck_assert_ptr_nonnull(p);
+	size_t n = unhex(p->bytes, sizeof p->bytes, hex);
+	nm_test_dissect(&p->pk, 1 /* LINKTYPE_ETHERNET */, p->bytes, (uint32_t)n, (uint32_t)n, true);
+	return p;
+}
+
 /* All values of a field, joined with commas as tshark prints them. */
 static const char *values(const parsed *p, const char *name)
 {
@@ -362,10 +373,7 @@ START_TEST(test_frame)
 	static const char frame[] = "00112233446600112233445508004500005459cd0000401194aec0a8010bd157f912abbe00350040"
 				    "7824593401200001000000000001037777770774637064756d70036f726700000100010000291000"
 				    "00000000000c000a000842f5d00996f90b13";
-	nm_parsers_init();
-	parsed *p = calloc(1, sizeof *p);
-	size_t n = unhex(p->bytes, sizeof p->bytes, frame);
-	nm_test_dissect(&p->pk, 1 /* LINKTYPE_ETHERNET */, p->bytes, (uint32_t)n, (uint32_t)n, true);
+	parsed *p = dissect_frame_hex(frame);
 	ck_assert_str_eq(p->pk.protocols, "eth:ethertype:ip:udp:dns");
 	ck_assert_str_eq(p->pk.protocol, "DNS");
 	ck_assert_str_eq(p->pk.info, "Standard query 0x5934 A www.tcpdump.org OPT");
@@ -412,6 +420,49 @@ END_TEST
 #undef Q1
 #undef Q2
 
+/*
+ * LLMNR (crafted, UDP 5355; expected values from tshark 4.0.17): a query
+ * with the conflict and tentative bits set, and an AAAA response with
+ * conflict and truncated set.  Same dns.* fields, LLMNR's own flag bits.
+ */
+static const char llmnr_query[] = "000102030405000a0b0c0d0e0800450000340000000040118fbc0a000001e00000fcc73914eb00200000"
+				  "00010500000100000000000006686f73742d6100001c0001";
+static const char llmnr_response[] = "000102030405000a0b0c0d0e08004500005000000000401166940a0000090a00000114ebc739003c"
+				     "000000018600000100010000000006686f73742d6100001c0001"
+				     "c00c001c00010000001e0010000102030405060708090a0b0c0d0e0f";
+
+START_TEST(test_llmnr)
+{
+	parsed *p = dissect_frame_hex(llmnr_query);
+	ck_assert_str_eq(p->pk.protocols, "eth:ethertype:ip:udp:llmnr");
+	ck_assert_str_eq(p->pk.protocol, "LLMNR");
+	ck_assert_str_eq(p->pk.info, "Standard query 0x0001 AAAA host-a");
+	EXPECT(p, "dns.flags", "0x0500");
+	EXPECT(p, "dns.flags.response", "0");
+	EXPECT(p, "dns.flags.conflict", "1");
+	EXPECT(p, "dns.flags.truncated", "0");
+	EXPECT(p, "dns.flags.tentative", "1");
+	EXPECT(p, "dns.flags.rcode", "");
+	EXPECT(p, "dns.flags.recdesired", "");
+	EXPECT(p, "dns.flags.z", "");
+	EXPECT(p, "dns.qry.name", "host-a");
+	EXPECT(p, "dns.qry.class", "0x0001");
+	release(p);
+	p = dissect_frame_hex(llmnr_response);
+	ck_assert_str_eq(p->pk.protocols, "eth:ethertype:ip:udp:llmnr");
+	ck_assert_str_eq(p->pk.info, "Standard query response 0x0001 AAAA host-a AAAA 1:203:405:607:809:a0b:c0d:e0f");
+	EXPECT(p, "dns.flags", "0x8600");
+	EXPECT(p, "dns.flags.conflict", "1");
+	EXPECT(p, "dns.flags.truncated", "1");
+	EXPECT(p, "dns.flags.tentative", "0");
+	EXPECT(p, "dns.flags.rcode", "0");
+	EXPECT(p, "dns.flags.recavail", "");
+	EXPECT(p, "dns.resp.ttl", "30");
+	EXPECT(p, "dns.aaaa", "1:203:405:607:809:a0b:c0d:e0f");
+	release(p);
+}
+END_TEST
+
 static Suite *dns_suite(void)
 {
 	Suite *s = suite_create("dns");
@@ -432,6 +483,7 @@ static Suite *dns_suite(void)
 	tcase_add_test(tc, test_robust);
 	tcase_add_test(tc, test_frame);
 	tcase_add_test(tc, test_long_name_bad_tail);
+	tcase_add_test(tc, test_llmnr);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
