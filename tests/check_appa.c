@@ -18,6 +18,7 @@
 
 #include "parsers/ber.h"
 #include "parsers/dissect.h"
+#include "tests/testlib.h"
 
 /* dhcp-rfc3004.pcap frame 1 (Ethernet): DHCP Discover */
 static const uint8_t dhcp_discover[] = {
@@ -250,13 +251,7 @@ typedef struct dissected {
 static void dissect(dissected *d, const uint8_t *bytes, uint32_t len, uint32_t linktype, bool tree)
 {
 	nm_parsers_init();
-	memset(&d->pk, 0, sizeof d->pk);
-	d->pk.data = bytes;
-	d->pk.caplen = d->pk.wirelen = len;
-	d->pk.linktype = linktype;
-	d->pk.number = 1;
-	d->pk.tree = tree ? nm_tree_new(2048, 1 << 18) : NULL;
-	nm_dissect_frame(&d->pk);
+	nm_test_dissect(&d->pk, linktype, bytes, len, len, tree);
 }
 
 static void release(dissected *d)
@@ -267,25 +262,9 @@ static void release(dissected *d)
 
 /* Values of every node of field `name`, joined with "," in tree order, as
  * tshark's occurrence=a output shows them. */
-static void collect(const nm_tree *t, int parent, const char *name, char *out, size_t cap)
-{
-	for (int i = 0; i < t->count; i++) {
-		const nm_node *n = &t->nodes[i];
-		if (n->parent != parent)
-			continue;
-		if (n->field && n->value && strcmp(n->field->name, name) == 0) {
-			size_t used = strlen(out);
-			snprintf(out + used, cap - used, "%s%s", used ? "," : "", n->value);
-		}
-		collect(t, i, name, out, cap);
-	}
-}
-
 static const char *field(dissected *d, const char *name)
 {
-	d->buf[0] = '\0';
-	collect(d->pk.tree, -1, name, d->buf, sizeof d->buf);
-	return d->buf;
+	return nm_test_values(&d->pk, name, d->buf, sizeof d->buf);
 }
 
 /* Ethernet in front of an IPv4 packet (for vectors cut from other links). */
