@@ -287,6 +287,43 @@ int nm_mgr_control(int64_t id, nm_mgr_action a, char *err, size_t errlen)
 	return rc;
 }
 
+/* Under both locks: no capture can start writing meanwhile. */
+static int delete_stored(int64_t id, char *err, size_t errlen)
+{
+	nm_capture_row row;
+	pthread_mutex_lock(&mgr.store_mu);
+	int found = nm_store_capture_get(mgr.store, id, &row);
+	int rc = found > 0 ? nm_store_delete_capture(mgr.store, id) : found;
+	if (found == 0)
+		snprintf(err, errlen, "no capture %lld", (long long)id);
+	else if (rc < 0)
+		snprintf(err, errlen, "deleting capture %lld: %s", (long long)id, nm_store_errmsg(mgr.store));
+	pthread_mutex_unlock(&mgr.store_mu);
+	return found == 0 ? NM_MGR_NOT_FOUND : rc < 0 ? NM_MGR_FAIL : NM_MGR_OK;
+}
+
+int nm_mgr_delete(int64_t id, char *err, size_t errlen)
+{
+	pthread_mutex_lock(&mgr.mu);
+	slot *s = find(id);
+	if (s)
+		refresh(s);
+	int rc = NM_MGR_OK;
+	if (s && (active(s) || s->stopping)) {
+		snprintf(err, errlen, "capture %lld is %s: stop it before deleting it", (long long)id,
+			 s->stopping ? "stopping" : nm_cap_state_name(s->v.state));
+		rc = NM_MGR_CONFLICT;
+	} else if (open_store(err, errlen) < 0) {
+		rc = NM_MGR_FAIL;
+	} else if ((rc = delete_stored(id, err, errlen)) == NM_MGR_OK && s) {
+		if (s->p && nm_pipeline_join(s->p) < 0) /* a finished import */
+			mgr.failed_writes++;
+		memset(s, 0, sizeof *s);
+	}
+	pthread_mutex_unlock(&mgr.mu);
+	return rc;
+}
+
 int nm_mgr_get(int64_t id, nm_capture_view *out)
 {
 	pthread_mutex_lock(&mgr.mu);

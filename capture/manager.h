@@ -60,6 +60,9 @@ void nm_mgr_init(const nm_pipeline_opts *tmpl);
  * with the reason in err (a bad filter is NM_MGR_BAD with pcap's words). */
 int nm_mgr_start(const nm_source_opts *src, int64_t *id, char *err, size_t errlen);
 int nm_mgr_control(int64_t id, nm_mgr_action a, char *err, size_t errlen);
+/* Delete a capture that is not active and all it stored: NM_MGR_OK,
+ * NM_MGR_CONFLICT while it runs or is paused, NM_MGR_NOT_FOUND. */
+int nm_mgr_delete(int64_t id, char *err, size_t errlen);
 /* 1 and *out filled when the manager knows capture id, else 0. */
 int nm_mgr_get(int64_t id, nm_capture_view *out);
 /* Up to max captures, oldest first; returns how many. */

@@ -198,31 +198,47 @@ static void *post_webhook(void *arg)
 	return NULL;
 }
 
-/* /bin/sh -c COMMAND with the alert on stdin; waited for, so reaped. */
+/* /bin/sh -c COMMAND with stdin from in_fd; the pid, or -1. */
+static pid_t spawn_shell(const char *command, int in_fd)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
+	/* this thread blocks every signal; the command must not inherit that */
+	posix_spawnattr_t at;
+	sigset_t none, pipe_sig;
+	sigemptyset(&none);
+	sigemptyset(&pipe_sig);
+	sigaddset(&pipe_sig, SIGPIPE);
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigdefault(&at, &pipe_sig);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	char *argv[] = {"sh", "-c", (char *)command, NULL};
+	extern char **environ;
+	pid_t pid;
+	if (posix_spawn(&pid, "/bin/sh", &fa, &at, argv, environ) != 0)
+		pid = -1;
+	posix_spawnattr_destroy(&at);
+	posix_spawn_file_actions_destroy(&fa);
+	return pid;
+}
+
+/* The command with the alert on stdin; waited for, so reaped. */
 static void *run_command(void *arg)
 {
 	delivery *d = arg;
-	int fds[2];
-	pid_t pid;
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		delivery_free(d);
-		return NULL;
+	int fds[2], st = 0;
+	pid_t pid = -1;
+	if (pipe2(fds, O_CLOEXEC) == 0) {
+		pid = spawn_shell(d->target, fds[0]);
+		close(fds[0]);
+		/* SIGPIPE is blocked on this thread: a command that does not
+		 * read its stdin makes write fail with EPIPE, nothing worse */
+		if (pid > 0 && write(fds[1], d->json, strlen(d->json)) < 0)
+			fprintf(stderr, "netmond: trigger command did not read the alert\n");
+		close(fds[1]);
 	}
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fds[0], 0);
-	char *argv[] = {"sh", "-c", d->target, NULL};
-	extern char **environ;
-	if (posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, environ) != 0)
-		pid = -1;
-	posix_spawn_file_actions_destroy(&fa);
-	close(fds[0]);
-	/* SIGPIPE is blocked on this thread: a command that does not read
-	 * its stdin makes write fail with EPIPE, nothing worse */
-	if (pid > 0 && write(fds[1], d->json, strlen(d->json)) < 0)
-		fprintf(stderr, "netmond: command did not read the alert\n");
-	close(fds[1]);
-	int st = 0;
 	if (pid < 0)
 		fprintf(stderr, "netmond: cannot run the trigger command\n");
 	else if (waitpid(pid, &st, 0) == pid && (!WIFEXITED(st) || WEXITSTATUS(st) != 0))
