@@ -90,10 +90,10 @@ void nm_alert_json(const nm_alert *a, char *out, size_t n)
 	strftime(day, sizeof day, "%Y-%m-%dT%H:%M:%S", &tm);
 	json_escape(msg, sizeof msg, a->message);
 	snprintf(out, n,
-		 "{\"id\":%llu,\"ts\":%lld,\"time\":\"%s.%09lldZ\",\"capture_id\":%lld,\"kind\":\"trigger\","
-		 "\"trigger\":\"%s\",\"action\":\"%s\",\"message\":\"%s\"}",
-		 (unsigned long long)a->id, (long long)a->ts_ns, day, (long long)(a->ts_ns % 1000000000),
-		 (long long)a->capture_id, nm_trigger_when_name(a->when), nm_trigger_action_name(a->action), msg);
+	         "{\"id\":%llu,\"ts\":%lld,\"time\":\"%s.%09lldZ\",\"capture_id\":%lld,\"kind\":\"trigger\","
+	         "\"trigger\":\"%s\",\"action\":\"%s\",\"message\":\"%s\"}",
+	         (unsigned long long)a->id, (long long)a->ts_ns, day, (long long)(a->ts_ns % 1000000000),
+	         (long long)a->capture_id, nm_trigger_when_name(a->when), nm_trigger_action_name(a->action), msg);
 }
 
 /* ---- deliveries: each on its own short-lived thread ---- */
@@ -101,7 +101,7 @@ void nm_alert_json(const nm_alert *a, char *out, size_t n)
 /* At most this many webhook posts and commands at once; past it a
  * notification is logged and not delivered, so a dead webhook cannot pile
  * up threads. */
-#define MAX_DELIVERIES 8
+#define MAX_DELIVERIES    8
 #define WEBHOOK_TIMEOUT_S 3
 
 static atomic_int deliveries;
@@ -182,9 +182,9 @@ static void *post_webhook(void *arg)
 		fprintf(stderr, "netmond: webhook: cannot connect to %s:%s\n", host, port);
 	else {
 		int hl = snprintf(head, sizeof head,
-				  "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
-				  "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-				  path, host, strlen(d->json));
+		                  "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
+		                  "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+		                  path, host, strlen(d->json));
 		ssize_t k = -1;
 		if (hl > 0 && (size_t)hl < sizeof head && send_all(fd, head, (size_t)hl) &&
 		    send_all(fd, d->json, strlen(d->json)))
@@ -242,7 +242,8 @@ static void *run_command(void *arg)
 	if (pid < 0)
 		fprintf(stderr, "netmond: cannot run the trigger command\n");
 	else if (waitpid(pid, &st, 0) == pid && (!WIFEXITED(st) || WEXITSTATUS(st) != 0))
-		fprintf(stderr, "netmond: trigger command exited with status %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		fprintf(stderr, "netmond: trigger command exited with status %d\n",
+		        WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	delivery_free(d);
 	return NULL;
 }
@@ -258,8 +259,7 @@ static void deliver(const char *target, const char *json, void *(*run)(void *))
 	}
 	delivery *d = calloc(1, sizeof *d);
 	pthread_t t;
-	if (d && (d->target = strdup(target)) && (d->json = strdup(json)) &&
-	    pthread_create(&t, NULL, run, d) == 0) {
+	if (d && (d->target = strdup(target)) && (d->json = strdup(json)) && pthread_create(&t, NULL, run, d) == 0) {
 		pthread_detach(t);
 		return;
 	}
@@ -280,7 +280,7 @@ static void run_action(const nm_alert *a, const char *json)
 		/* The pipeline already stopped or paused itself on the frame that
 		 * fired; the manager records the new state (and tells /events). */
 		if (nm_mgr_control(a->capture_id, a->action == NM_TRIG_STOP ? NM_MGR_STOP : NM_MGR_PAUSE, err,
-				   sizeof err) == NM_MGR_NOT_FOUND)
+		                   sizeof err) == NM_MGR_NOT_FOUND)
 			fprintf(stderr, "netmond: trigger: %s\n", err);
 		break;
 	case NM_TRIG_NOTIFY:
@@ -340,7 +340,7 @@ void nm_trigger_fire(int64_t capture_id, const nm_trigger_spec *t, const nm_limi
 	char desc[240];
 	nm_trigger_describe(t, lim, desc, sizeof desc);
 	snprintf(a.message, sizeof a.message, "capture %lld: trigger fired (%s) %s; action %s", (long long)capture_id,
-		 desc, what, nm_trigger_action_name(t->action));
+	         desc, what, nm_trigger_action_name(t->action));
 	pthread_mutex_lock(&al.mu);
 	a.id = ++al.next_id;
 	al.ring[(a.id - 1) % NM_ALERTS_MAX] = a;

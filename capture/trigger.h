@@ -34,7 +34,7 @@ typedef enum nm_trigger_action { NM_TRIG_STOP, NM_TRIG_PAUSE, NM_TRIG_NOTIFY, NM
 typedef enum nm_trigger_state { NM_TRIG_PENDING, NM_TRIG_ARMED_SECOND, NM_TRIG_FIRED } nm_trigger_state;
 
 #define NM_TRIGGER_MAX_PATTERN 64
-#define NM_TRIGGER_MAX_OFFSET 65535
+#define NM_TRIGGER_MAX_OFFSET  65535
 
 typedef struct nm_trigger_spec {
 	nm_trigger_when when;
@@ -70,8 +70,8 @@ const char *nm_trigger_check(const nm_trigger_spec *t, const nm_limits *lim, con
 typedef struct nm_trigger {
 	nm_trigger_spec spec;
 	nm_limits lim;
-	_Atomic int state;         /* nm_trigger_state */
-	_Atomic int64_t fired_ns;  /* wall clock; 0 until fired */
+	_Atomic int state;        /* nm_trigger_state */
+	_Atomic int64_t fired_ns; /* wall clock; 0 until fired */
 } nm_trigger;
 
 /* What the API shows of a capture's trigger. */

@@ -134,8 +134,8 @@ START_TEST(offsets_from_dissection)
 	pk = dissect(f, n, n);
 	ck_assert_uint_eq(pk.transport_off, 42);
 	/* ARP: no network header of the IP kind */
-	static const uint8_t arp[42] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x08, 0x06,
-					0,    1,    8,    0,    6,    4,    0, 1};
+	static const uint8_t arp[42] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0,
+	                                1,    0x08, 0x06, 0,    1,    8,    0, 6, 4, 0, 1};
 	pk = dissect(arp, sizeof arp, sizeof arp);
 	ck_assert_uint_eq(pk.net_off, NM_NO_OFFSET);
 	ck_assert_uint_eq(pk.transport_off, NM_NO_OFFSET);
@@ -263,7 +263,8 @@ START_TEST(alert_ring)
 	char json[1024];
 	nm_alert_json(&a[0], json, sizeof json);
 	ck_assert_ptr_nonnull(strstr(json, "\"id\":6,"));
-	ck_assert_ptr_nonnull(strstr(json, "\"capture_id\":7,\"kind\":\"trigger\",\"trigger\":\"pattern\",\"action\":\"notify\""));
+	ck_assert_ptr_nonnull(
+	    strstr(json, "\"capture_id\":7,\"kind\":\"trigger\",\"trigger\":\"pattern\",\"action\":\"notify\""));
 	ck_assert_ptr_nonnull(strstr(json, "on frame 1"));
 	ck_assert_int_eq(json[strlen(json) - 1], '}');
 }
