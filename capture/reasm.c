@@ -174,6 +174,7 @@ static void finish(nm_reasm_table *t, nm_reasm_dgram *d, uint64_t frame, nm_ip_r
 	free(t->done_data);
 	free(t->done_pieces);
 	t->done_data = d->data;
+	t->done_len = d->total;
 	t->done_pieces = d->pieces;
 	out->data = d->data;
 	out->len = d->total;

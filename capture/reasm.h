@@ -32,6 +32,7 @@ typedef struct nm_reasm_table {
 	uint64_t evicted, completed;
 	/* the datagram completed last: alive until the next fragment */
 	uint8_t *done_data;
+	uint32_t done_len;
 	nm_frag_piece *done_pieces;
 	/* the detail view: answer this for fragments that do not complete */
 	uint64_t known_in;

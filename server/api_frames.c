@@ -208,6 +208,21 @@ static void prepare_reasm(nm_store *s, const nm_frame_full *f, nm_reasm_table *t
 	free(frames);
 }
 
+/* The datagram this frame completed: the data source of the nodes that
+ * were dissected from it (Wireshark's "Reassembled IPv4" tab). */
+static void add_reassembled(cJSON *o, const nm_reasm_table *t)
+{
+	cJSON *r = cJSON_AddObjectToObject(o, "reassembled");
+	char *hex = hex_string(t->done_data, t->done_len);
+	if (!r || !hex) {
+		free(hex);
+		return;
+	}
+	nm_json_add_u64(r, "length", t->done_len);
+	cJSON_AddStringToObject(r, "bytes", hex);
+	free(hex);
+}
+
 /* Summary + tree + bytes; NULL when out of memory. */
 static cJSON *frame_detail(nm_store *s, const nm_frame_full *f)
 {
@@ -234,6 +249,8 @@ static cJSON *frame_detail(nm_store *s, const nm_frame_full *f)
 	if (reasm)
 		prepare_reasm(s, f, &rt);
 	nm_dissect_frame_with(&pk, reasm ? &rt.base : NULL);
+	if (reasm && rt.completed)
+		add_reassembled(o, &rt);
 	if (reasm)
 		nm_reasm_free(&rt);
 	nm_json_add_u64(o, "linktype", f->linktype);
