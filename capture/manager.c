@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "capture/manager.h"
+#include "capture/retention.h"
 #include "server/runtime.h"
 
 /* Captures remembered in memory; older finished ones are forgotten (the
@@ -131,7 +132,16 @@ static int open_store(char *err, size_t errlen)
 	if (mgr.store)
 		return 0;
 	mgr.store = nm_store_open(mgr.tmpl.db_path, false, err, errlen);
-	return mgr.store ? 0 : -1;
+	if (!mgr.store)
+		return -1;
+	/* before any writer runs: counts what earlier captures keep */
+	if (nm_ret_init(mgr.store, &mgr.tmpl.db_limits, mgr.tmpl.db_ceiling) < 0) {
+		snprintf(err, errlen, "retention: %s", nm_store_errmsg(mgr.store));
+		nm_store_close(mgr.store);
+		mgr.store = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 static int conflict(const nm_source_opts *src, char *err, size_t errlen)
@@ -160,6 +170,7 @@ static void fill_view(slot *s, const nm_source_opts *src, nm_pipeline *p)
 	snprintf(s->v.filter, sizeof s->v.filter, "%s", src->filter ? src->filter : "");
 	s->v.snaplen = src->snaplen > 0 ? src->snaplen : 262144;
 	s->v.promisc = src->promisc;
+	s->v.limits = src->limits;
 	s->v.started_ns = wall_ns();
 	if (src->iface)
 		nm_nic_read(src->iface, &s->v.nic_start);
@@ -377,6 +388,7 @@ int nm_mgr_shutdown(void)
 	if (mgr.store)
 		nm_store_close(mgr.store);
 	mgr.store = NULL;
+	nm_ret_shutdown();
 	int rc = mgr.failed_writes ? -1 : 0;
 	pthread_mutex_unlock(&mgr.mu);
 	return rc;

@@ -46,6 +46,7 @@ typedef struct nm_capture_view {
 	int64_t started_ns, ended_ns; /* wall clock; ended 0 while active */
 	int64_t paused_ns;            /* total time spent paused */
 	nm_pipeline_counters c;
+	nm_limits limits; /* this capture's buffer limits (zero: none) */
 	nm_trigger_view trigger; /* .set false: none */
 	/* live: the NIC's counters at start and, once ended, at the end (the
 	 * API shows their difference; .ok false: not a live capture) */

@@ -13,6 +13,7 @@
 #include "capture/trigger.h"
 #include "capture/reasm.h"
 #include "capture/series.h"
+#include "capture/retention.h"
 #include "db/store.h"
 #include "parsers/dissect.h"
 #include "server/runtime.h"
@@ -355,6 +356,8 @@ static void write_msg(nm_pipeline *p, nm_msg *m)
 			atomic_fetch_add(&nm_rt.bytes_stored, bytes);
 			atomic_fetch_add(&p->a_stored, b->count);
 			atomic_fetch_add(&p->a_stored_bytes, bytes);
+			nm_ret_stored(b);
+			nm_ret_run(p->store); /* bounded: see retention.h */
 		}
 		if (p->has_trigger)
 			trigger_level(p);
@@ -369,6 +372,7 @@ static void write_msg(nm_pipeline *p, nm_msg *m)
 		free(m->flows);
 		break;
 	case NM_MSG_STATS:
+		m->stats->dropped_buffer = nm_ret_evicted(m->capture_id);
 		if (nm_store_write_stats(p->store, m->capture_id, m->stats, p->proto_names) < 0)
 			write_failed(p, "statistics");
 		series_tick(p, m->stats);
@@ -419,6 +423,7 @@ static void *writer_main(void *arg)
 				write_failed(p, "the time series");
 			if (nm_store_flush(p->store) < 0)
 				write_failed(p, "a transaction");
+			nm_ret_committed(p->store);
 			store_unlock(p);
 			last_flush = now;
 			dirty = false;
@@ -431,6 +436,7 @@ static void *writer_main(void *arg)
 		nm_store_flush(p->store); /* an import's whole backlog, a chunk per commit */
 	if (nm_store_end_capture(p->store, p->capture_id) < 0 || nm_store_flush(p->store) < 0)
 		write_failed(p, "the end of the capture");
+	nm_ret_committed(p->store);
 	store_unlock(p);
 	if (owns_rt(p))
 		atomic_store(&nm_rt.state, end_state(p));
@@ -499,6 +505,8 @@ static int begin_capture(nm_pipeline *p, char *err, size_t errlen)
 	int rc = nm_store_begin_capture(p->store, &ci) < 0 || nm_store_flush(p->store) < 0 ? -1 : 0;
 	if (rc < 0)
 		snprintf(err, errlen, "cannot record the capture: %s", nm_store_errmsg(p->store));
+	else
+		nm_ret_add_capture(ci.id, &s->limits);
 	store_unlock(p);
 	if (rc < 0)
 		return -1;
@@ -588,6 +596,7 @@ void nm_pipeline_pause(nm_pipeline *p, bool paused)
 void nm_pipeline_counters_get(nm_pipeline *p, nm_pipeline_counters *c)
 {
 	c->capture_id = p->capture_id;
+	c->dropped_buffer = nm_ret_evicted(p->capture_id);
 	c->frames = atomic_load(&p->a_frames);
 	c->bytes = atomic_load(&p->a_bytes);
 	c->paused_frames = atomic_load(&p->a_paused);

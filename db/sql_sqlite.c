@@ -188,6 +188,7 @@ const char *const sq_sql[SQ_NSTMT] = {
 	 * first chunk is its lowest; NULL when no chunk is left */
 	[SQ_DATA_LIVE] = "SELECT min((SELECT file_offset FROM frame_data d WHERE d.capture_id = c.id"
 			 " ORDER BY d.first_number LIMIT 1)) FROM captures c",
+	[SQ_EVICT_COUNT] = "UPDATE stats SET dropped_buffer = dropped_buffer + ?2 WHERE capture_id = ?1",
 	[SQ_KEPT] = "SELECT count(*), coalesce(sum(caplen), 0), min(ts_ns), max(ts_ns) FROM frames"
 		    " WHERE capture_id = ?1",
 };

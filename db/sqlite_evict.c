@@ -47,7 +47,8 @@ static int walk(sq_store *s, int64_t cap, const nm_evict_goal *g, nm_evicted *ou
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_fail_db(s, "walking the oldest frames");
 }
 
-static int delete_upto(sq_store *s, enum sq_stmt_id id, int64_t cap, uint64_t last)
+/* Run a statement taking (capture_id, value) that returns no rows. */
+static int step_cap(sq_store *s, enum sq_stmt_id id, int64_t cap, uint64_t last)
 {
 	sqlite3_stmt *q = sq_stmt(s, id);
 	if (!q)
@@ -72,10 +73,11 @@ int sq_evict(nm_store *st, int64_t capture_id, const nm_evict_goal *g, nm_evicte
 		return -1;
 	if (!last)
 		return 0;
-	return delete_upto(s, SQ_EVICT_FRAMES, capture_id, last) ||
-			       delete_upto(s, SQ_EVICT_CHUNKS, capture_id, last)
-		       ? -1
-		       : 0;
+	if (step_cap(s, SQ_EVICT_FRAMES, capture_id, last) ||
+	    step_cap(s, SQ_EVICT_CHUNKS, capture_id, last))
+		return -1;
+	/* counted in the same transaction, so a crash loses neither */
+	return step_cap(s, SQ_EVICT_COUNT, capture_id, out->frames);
 }
 
 int sq_kept(nm_store *st, int64_t capture_id, nm_kept *out)

@@ -65,6 +65,7 @@ enum sq_stmt_id {
 	SQ_EVICT_CHUNKS,
 	SQ_DATA_LIVE,
 	SQ_KEPT,
+	SQ_EVICT_COUNT,
 	SQ_NSTMT
 };
 

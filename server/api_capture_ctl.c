@@ -1,7 +1,8 @@
 /*
  * api_capture_ctl.c - capture control:
  *
- *   POST /api/v1/captures                 {interface|file, filter (string or object), snaplen, promiscuous, trigger}
+ *   POST /api/v1/captures                 {interface|file, filter (string or object), snaplen, promiscuous,
+ *                                          limits, trigger}
  *   POST /api/v1/captures/{id}/pause|resume|stop
  *
  * and the live part of a capture's JSON (state and counters), which
@@ -63,6 +64,8 @@ void nm_api_capture_view_add(cJSON *o, const nm_capture_view *v)
 	cJSON *d = cJSON_AddObjectToObject(c, "dropped");
 	nm_json_add_u64(d, "queue", v->c.dropped_queue);
 	nm_json_add_u64(d, "kernel", v->c.dropped_kernel);
+	nm_json_add_u64(d, "buffer", v->c.dropped_buffer);
+	nm_api_limits_add(o, "limits", &v->limits);
 	if (v->nic_start.ok) { /* live: the NIC's counters since the start */
 		nm_nic_stats now;
 		if (!v->ended_ns)
@@ -71,6 +74,24 @@ void nm_api_capture_view_add(cJSON *o, const nm_capture_view *v)
 	}
 	nm_json_add_str_or_null(o, "error", v->error);
 	add_trigger(o, &v->trigger);
+}
+
+/* Limits as given; a zero member (no limit) is null. */
+void nm_api_limits_add(cJSON *o, const char *name, const nm_limits *l)
+{
+	cJSON *j = cJSON_AddObjectToObject(o, name);
+	if (l->frames)
+		nm_json_add_u64(j, "frames", l->frames);
+	else
+		cJSON_AddNullToObject(j, "frames");
+	if (l->bytes)
+		nm_json_add_u64(j, "bytes", l->bytes);
+	else
+		cJSON_AddNullToObject(j, "bytes");
+	if (l->age_s > 0)
+		nm_json_add_i64(j, "age_s", l->age_s);
+	else
+		cJSON_AddNullToObject(j, "age_s");
 }
 
 cJSON *nm_api_capture_view_json(const nm_capture_view *v)
@@ -252,6 +273,68 @@ static bool parse_filter(nm_req *r, const cJSON *b, nm_source_opts *src, enum MH
 	return true;
 }
 
+/* ---- "limits": {frames, bytes, age}, each optional, 0 or absent: none ---- */
+
+static bool lim_count(nm_req *r, const cJSON *l, const char *name, uint64_t *out, enum MHD_Result *ret)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(l, name);
+	if (!it || cJSON_IsNull(it))
+		return true;
+	/* 2^53: every larger double is not an exact integer */
+	if (!cJSON_IsNumber(it) || it->valuedouble < 0 || it->valuedouble > 9007199254740992.0 ||
+	    it->valuedouble != (double)(uint64_t)it->valuedouble) {
+		*ret = nm_api_bad(r, "limits.%s: must be a non-negative integer (0: no limit)", name);
+		return false;
+	}
+	*out = (uint64_t)it->valuedouble;
+	return true;
+}
+
+/* Seconds as a number, or a string of digits with an optional unit s, m,
+ * h, d or w ("90", "15m", "7d"). */
+static bool lim_age(nm_req *r, const cJSON *l, int64_t *out, enum MHD_Result *ret)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(l, "age");
+	if (!it || cJSON_IsNull(it))
+		return true;
+	uint64_t v = 0;
+	const char *unit = "";
+	char num[24];
+	if (cJSON_IsString(it)) {
+		size_t n = strspn(it->valuestring, "0123456789");
+		unit = it->valuestring + n;
+		snprintf(num, sizeof num, "%.*s", (int)(n < sizeof num ? n : sizeof num - 1), it->valuestring);
+	}
+	static const char units[] = "smhdw";
+	static const uint64_t mult[] = {1, 60, 3600, 86400, 604800};
+	const char *u = *unit && !unit[1] ? strchr(units, *unit) : NULL;
+	bool ok = cJSON_IsNumber(it) ? lim_count(r, l, "age", &v, ret)
+				     : cJSON_IsString(it) && *num && (!*unit || u) && nm_parse_u64(num, &v);
+	uint64_t m = u ? mult[u - units] : 1;
+	if (!ok || v > (uint64_t)INT64_MAX / 1000000000 / m) {
+		if (ok || !cJSON_IsNumber(it))
+			*ret = nm_api_bad(r, "limits.age: must be seconds, a number or a string like \"3600\","
+					     " \"90m\", \"7d\" (units s, m, h, d, w; 0: no limit)");
+		return false;
+	}
+	*out = (int64_t)(v * m);
+	return true;
+}
+
+static bool parse_limits(nm_req *r, const cJSON *l, nm_limits *out, enum MHD_Result *ret)
+{
+	memset(out, 0, sizeof *out);
+	if (!l || cJSON_IsNull(l))
+		return true;
+	if (!cJSON_IsObject(l)) {
+		*ret = nm_api_bad(r, "limits: must be an object {frames, bytes, age}");
+		return false;
+	}
+	return only_members(r, l, "limits", " frames bytes age ", ret) &&
+	       lim_count(r, l, "frames", &out->frames, ret) && lim_count(r, l, "bytes", &out->bytes, ret) &&
+	       lim_age(r, l, &out->age_s, ret);
+}
+
 static bool parse_opts(nm_req *r, const cJSON *b, nm_source_opts *src, enum MHD_Result *ret)
 {
 	if (!opt_string(r, b, "interface", &src->iface, ret) || !opt_string(r, b, "file", &src->file, ret) ||
@@ -270,11 +353,7 @@ static bool parse_opts(nm_req *r, const cJSON *b, nm_source_opts *src, enum MHD_
 		return false;
 	}
 	src->promisc = pr ? cJSON_IsTrue(pr) : true;
-	if (cJSON_GetObjectItemCaseSensitive(b, "limits")) {
-		*ret = nm_api_bad(r, "limits are not supported yet");
-		return false;
-	}
-	return true;
+	return parse_limits(r, cJSON_GetObjectItemCaseSensitive(b, "limits"), &src->limits, ret);
 }
 
 static enum MHD_Result start(nm_req *r)

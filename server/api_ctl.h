@@ -13,6 +13,8 @@
 /* Add state, counters and times of a managed capture to o. */
 void nm_api_capture_view_add(cJSON *o, const nm_capture_view *v);
 cJSON *nm_api_capture_view_json(const nm_capture_view *v);
+/* {frames, bytes, age_s} with null for "no limit" */
+void nm_api_limits_add(cJSON *o, const char *name, const nm_limits *l);
 /* Add capture id's live state to its database JSON; `running` is the
  * database's flag, used when the manager does not know the capture. */
 void nm_api_capture_live(cJSON *o, int64_t id, bool running);

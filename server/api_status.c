@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "capture/manager.h"
+#include "capture/retention.h"
 #include "server/api.h"
 #include "server/api_ctl.h"
 #include "server/runtime.h"
@@ -44,6 +45,26 @@ static cJSON *capture_json(void)
 	return c;
 }
 
+/* The database on disk and the retention that bounds it.  disk_bytes
+ * counts every file (SQLite, WAL, frame bytes) as du does; the ceiling
+ * applies to that sum. */
+static cJSON *storage_json(const nm_ret_status *rs)
+{
+	cJSON *s = cJSON_CreateObject();
+	nm_json_add_str_or_null(s, "path", nm_rt.db_path);
+	nm_json_add_u64(s, "disk_bytes", nm_rt.db_path ? nm_ret_disk_bytes(nm_rt.db_path) : 0);
+	if (rs->ceiling)
+		nm_json_add_u64(s, "ceiling", rs->ceiling);
+	else
+		cJSON_AddNullToObject(s, "ceiling");
+	nm_api_limits_add(s, "limits", &rs->db_limits);
+	nm_json_add_u64(s, "frames_evicted", rs->evicted_frames);
+	nm_json_add_u64(s, "bytes_evicted", rs->evicted_bytes);
+	cJSON_AddNumberToObject(s, "evict_s", (double)(rs->evict_ns / 1000000) / 1000);
+	cJSON_AddNumberToObject(s, "longest_evict_ms", (double)(rs->longest_stall_ns / 1000) / 1000);
+	return s;
+}
+
 enum MHD_Result nm_api_status(nm_req *r)
 {
 	struct timespec now;
@@ -61,6 +82,10 @@ enum MHD_Result nm_api_status(nm_req *r)
 	cJSON *d = cJSON_AddObjectToObject(o, "dropped");
 	nm_json_add_u64(d, "queue", atomic_load(&nm_rt.dropped_queue));
 	nm_json_add_u64(d, "kernel", atomic_load(&nm_rt.dropped_kernel));
+	nm_ret_status rs;
+	nm_ret_status_get(&rs);
+	nm_json_add_u64(d, "buffer", rs.evicted_frames); /* evicted by the limits */
+	cJSON_AddItemToObject(o, "storage", storage_json(&rs));
 	/* IPv4 datagrams whose fragments were dropped unfinished (bounded table) */
 	nm_json_add_u64(o, "reassembly_evicted", atomic_load(&nm_rt.frags_evicted));
 	/* every capture this daemon runs or ran, oldest first; "capture"
