@@ -199,3 +199,10 @@ int nm_store_reclaim(nm_store *s)
 {
 	return s->ops->reclaim ? s->ops->reclaim(s) : 0;
 }
+
+int nm_store_delete_capture(nm_store *s, int64_t id)
+{
+	if (!s->ops->delete_capture)
+		return nm_store_fail(s, "%s: deleting captures is not supported", s->ops->name);
+	return s->ops->delete_capture(s, id);
+}

@@ -266,4 +266,8 @@ int nm_store_space(nm_store *s, nm_space *out);
 /* After a commit: delete frame byte files no row refers to any more. */
 int nm_store_reclaim(nm_store *s);
 
+/* Delete capture id and everything stored for it (writer; the capture must
+ * not be active).  Returns 0 (also when there was no such capture) or -1. */
+int nm_store_delete_capture(nm_store *s, int64_t id);
+
 #endif

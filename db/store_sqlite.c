@@ -168,4 +168,5 @@ const struct nm_store_ops nm_sqlite_ops = {
 	.kept = sq_kept,
 	.space = sq_space,
 	.reclaim = sq_reclaim,
+	.delete_capture = sq_delete_capture,
 };

@@ -64,6 +64,7 @@ enum MHD_Result nm_api_protocols(nm_req *r);
 /* capture control, interfaces, statistics, events (api_capture_ctl.c,
  * api_interfaces.c, api_stats_*.c, events.c) */
 enum MHD_Result nm_api_capture_post(nm_req *r);
+enum MHD_Result nm_api_capture_delete(nm_req *r); /* DELETE /captures/{id} */
 enum MHD_Result nm_api_interfaces(nm_req *r);
 enum MHD_Result nm_api_events(nm_req *r);
 /* Fired triggers (api_alerts.c); the object is also events.c's `alert`. */

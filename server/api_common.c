@@ -170,9 +170,14 @@ static const struct route {
 	nm_api_fn fn;
 	bool takes_arg;
 	nm_api_fn post; /* POST handler; NULL: GET/HEAD only */
+	nm_api_fn del;  /* DELETE handler */
 } routes[] = {
 	{.name = "status", .fn = nm_api_status},
-	{.name = "captures", .fn = nm_api_captures, .takes_arg = true, .post = nm_api_capture_post},
+	{.name = "captures",
+	 .fn = nm_api_captures,
+	 .takes_arg = true,
+	 .post = nm_api_capture_post,
+	 .del = nm_api_capture_delete},
 	{.name = "interfaces", .fn = nm_api_interfaces},
 	{.name = "events", .fn = nm_api_events},
 	{.name = "alerts", .fn = nm_api_alerts},
@@ -187,6 +192,7 @@ enum MHD_Result nm_api_dispatch(struct MHD_Connection *conn, const char *method,
 {
 	nm_req r = {conn, path, NULL, db_path, method, body, body_len};
 	bool post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+	bool del = strcmp(method, MHD_HTTP_METHOD_DELETE) == 0;
 	const char *slash = strchr(path, '/');
 	size_t n = slash ? (size_t)(slash - path) : strlen(path);
 	if (slash && slash[1])
@@ -194,6 +200,10 @@ enum MHD_Result nm_api_dispatch(struct MHD_Connection *conn, const char *method,
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
 		if (strlen(routes[i].name) != n || memcmp(routes[i].name, path, n) != 0)
 			continue;
+		if (del)
+			return routes[i].del ? routes[i].del(&r)
+					     : nm_json_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+							     "DELETE not allowed on /api/v1/%s", path);
 		if (post) /* captures/{id}/pause: the handler parses its own arg */
 			return routes[i].post ? routes[i].post(&r)
 					      : nm_json_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",

@@ -17,6 +17,7 @@
 #include "dissect.h"
 #include "server/api.h"
 #include "server/http.h"
+#include "server/upload.h"
 
 #define BODY_MAX (1u << 20)
 #define BODY_DISCARD_MAX (16u << 20)
@@ -32,6 +33,7 @@ struct nm_http {
 typedef struct conn_state {
 	size_t body; /* request body bytes seen */
 	char *buf;   /* a POST body (up to BODY_MAX), NUL-terminated */
+	nm_upload *up; /* POST /api/v1/captures/upload: the body goes to disk */
 	bool answered;
 } conn_state;
 
@@ -197,14 +199,34 @@ static enum MHD_Result too_large(conn_state *st, struct MHD_Connection *c)
 
 /* First call, headers only: refuse early what we will refuse anyway, so a
  * client does not upload a large body for nothing. */
-static enum MHD_Result on_headers(conn_state *st, struct MHD_Connection *c, const char *url, const char *method)
+static enum MHD_Result upload_headers(const nm_http *h, conn_state *st, struct MHD_Connection *c, uint64_t len)
+{
+	char err[512];
+	if (len > nm_upload_max) {
+		st->answered = true;
+		return nm_json_error(c, 413, "too_large", "upload of %llu bytes over the limit of %llu",
+				     (unsigned long long)len, (unsigned long long)nm_upload_max);
+	}
+	if (!(st->up = nm_upload_begin(h->db_path, err, sizeof err))) {
+		st->answered = true;
+		return nm_json_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "%s", err);
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result on_headers(const nm_http *h, conn_state *st, struct MHD_Connection *c, const char *url,
+				  const char *method)
 {
 	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	uint64_t len;
-	if (cl && nm_parse_u64(cl, &len) && len > BODY_MAX)
+	uint64_t len = 0;
+	bool has_len = cl && nm_parse_u64(cl, &len);
+	if (nm_upload_is(method, url))
+		return upload_headers(h, st, c, len);
+	if (has_len && len > BODY_MAX)
 		return too_large(st, c);
-	/* POST is for the API's control endpoints (the router checks which) */
-	bool post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+	/* POST and DELETE are for the API's control endpoints (the router
+	 * checks which) */
+	bool post = strcmp(method, MHD_HTTP_METHOD_POST) == 0 || strcmp(method, MHD_HTTP_METHOD_DELETE) == 0;
 	if (post && strncmp(url, "/api/", 5) == 0)
 		return MHD_YES;
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
@@ -239,7 +261,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!st)
 			return MHD_NO;
 		*con_cls = st;
-		return on_headers(st, c, url, method);
+		return on_headers(cls, st, c, url, method);
+	}
+	if (*upload_data_size && st->up) {
+		nm_upload_data(st->up, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
 	}
 	if (*upload_data_size) {
 		/* A GET body means nothing to us: count it and drop it.  MHD
@@ -256,6 +283,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (st->body > BODY_MAX)
 		return too_large(st, c);
 	st->answered = true;
+	if (st->up)
+		return nm_upload_answer(st->up, c);
 	return route(cls, c, url, method, st);
 }
 
@@ -263,8 +292,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 {
 	(void)cls, (void)c, (void)tc;
 	conn_state *st = *con_cls;
-	if (st)
+	if (st) {
 		free(st->buf);
+		nm_upload_free(st->up);
+	}
 	free(st);
 	*con_cls = NULL;
 }

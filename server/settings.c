@@ -19,26 +19,28 @@
 #include "capture/notify.h"
 #include "parsers/dissect.h"
 #include "server/settings.h"
+#include "server/upload.h"
 
 typedef enum { K_STR, K_BOOL, K_NUM, K_SIZE, K_AGE } key_kind;
 
 typedef struct key {
 	const char *section, *name;
 	key_kind kind;
-	bool notify;   /* member of nm_notify, not of nm_options */
+	void *base;    /* NULL: a member of nm_options; else of this global */
 	size_t off;    /* offset of the member */
 	size_t width;  /* sizeof the member, for K_NUM/K_SIZE/K_AGE */
 	uint64_t min, max;
 } key;
 
-#define OPT(sec, nm, kind, m, lo, hi) {sec, nm, kind, false, offsetof(nm_options, m), sizeof(((nm_options *)0)->m), lo, hi}
-#define NOTE(nm, kind, m) {"notify", nm, kind, true, offsetof(nm_notify_conf, m), sizeof(((nm_notify_conf *)0)->m), 0, 0}
+#define OPT(sec, nm, kind, m, lo, hi) {sec, nm, kind, NULL, offsetof(nm_options, m), sizeof(((nm_options *)0)->m), lo, hi}
+#define NOTE(nm, kind, m) {"notify", nm, kind, &nm_notify, offsetof(nm_notify_conf, m), sizeof(((nm_notify_conf *)0)->m), 0, 0}
 
 static const key keys[] = {
 	OPT("server", "listen", K_STR, listen, 0, 0),
 	OPT("server", "webdir", K_STR, webdir, 0, 0),
 	OPT("server", "plugins", K_STR, plugins, 0, 0),
 	OPT("server", "http", K_BOOL, http, 0, 0),
+	{"server", "upload_max", K_SIZE, &nm_upload_max, 0, sizeof nm_upload_max, 1024, INT64_MAX},
 	OPT("capture", "interface", K_STR, pipe.src.iface, 0, 0),
 	OPT("capture", "read", K_STR, pipe.src.file, 0, 0),
 	OPT("capture", "filter", K_STR, pipe.src.filter, 0, 0),
@@ -217,7 +219,7 @@ static char *read_line(char *str, int num, void *stream)
 
 static const char *set_value(nm_options *o, const key *k, const char *v)
 {
-	void *p = (k->notify ? (char *)&nm_notify : (char *)o) + k->off;
+	void *p = (k->base ? (char *)k->base : (char *)o) + k->off;
 	uint64_t n = 0;
 	int64_t age;
 	switch (k->kind) {
