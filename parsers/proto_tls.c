@@ -1,7 +1,8 @@
 /*
  * proto_tls.c - Transport Layer Security records (RFC 5246, RFC 8446) and
  * the plaintext handshake: ClientHello and ServerHello with SNI, ALPN,
- * supported versions and groups, and Certificate lengths.
+ * supported versions and groups, and Certificate messages (lengths, and in
+ * the detail tree each certificate's fields: x509.c).
  *
  * Every record whole in this segment is decoded; a record cut by the
  * segment end is left alone, as tshark leaves it for reassembly.  A
@@ -13,6 +14,7 @@
 #include <stdio.h>
 
 #include "protos.h"
+#include "x509.h"
 
 enum {
 	F_CONTENT_TYPE,
@@ -293,7 +295,14 @@ static void certificates(nm_packet *pk, int t, nm_cursor *c)
 	nm_cursor l = nm_cur_sub(c, n);
 	while (nm_cur_left(&l) >= 3 && !l.err) {
 		uint32_t len = add_u(pk, t, &l, F_CERT_LEN, 3);
-		add_b(pk, t, &l, F_CERT, len);
+		uint32_t at = l.pos;
+		const uint8_t *b = nm_cur_take(&l, len);
+		if (!b || !len)
+			continue;
+		int node = nm_add_bytes(pk, t, &fields[F_CERT], at, len, b);
+		/* Only the detail tree shows a certificate's contents. */
+		if (node >= 0)
+			nm_x509_certificate(pk, node, nm_cursor_make(l.data, at, at + len));
 	}
 }
 

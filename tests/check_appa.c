@@ -548,6 +548,107 @@ START_TEST(ber_reader_bounds)
 }
 END_TEST
 
+/*
+ * X.509 inside a TLS 1.2 Certificate message (parsers/x509.c), one TCP/443
+ * segment each, built with python around certificates made by `openssl req
+ * -x509`: cert_v3 is RSA, v3, UTF8String names (the certificate openssl
+ * s_server sent in a captured TLS 1.2 handshake); cert_v1 is EC, v1 (no
+ * version field), PrintableString names, a serial with a leading zero.
+ */
+static const char cert_v3[] =
+	"000102030405000a0b0c0d0e08004500038200004000400623740a0000010a00000201bbc350000003e8000007d05018ffff"
+	"0000000016030303550b00035100034e00034b308203473082022fa00302010202021234300d06092a864886f70d01010b05"
+	"00303c310b300906035504061302444531143012060355040a0c0b4e65746d6f6e20546573743117301506035504030c0e6e"
+	"65746d6f6e2e6578616d706c65301e170d3236313132373132323630365a170d3236313232373132323630365a303c310b30"
+	"0906035504061302444531143012060355040a0c0b4e65746d6f6e20546573743117301506035504030c0e6e65746d6f6e2e"
+	"6578616d706c6530820122300d06092a864886f70d01010105000382010f003082010a0282010100a8050cb623bcc3cd8b62"
+	"62493ecb258f10a5f1ed12622c619b734432020ec618de6448edb9cb90148872b4aa22629a4ac4c76ce87e4d08495fb580ba"
+	"42b851cd92322aaaf6f8cfbb37672afb1b34a802b030da95ec0db5608b12c32d2539f2f6653f79ce1c4416c0a3b0bfa777f9"
+	"32809b6bad2917f6426a8fff09e37e818a80099e68cdda786163bc8f40e32e5b143f4bdecfb8dc5cc52d35abc60685654a62"
+	"9ae5743350ee82cbf052f2dd04e56eceb803f32bc6f36df7816123d572054f20ade6f272dd7d502785a2739ba0eb6dc3848a"
+	"d1df6287641d0d51514a6ff882ebe98847de9084488dcd16fb04f5cb205203c5c500cab95042ea11b9a9337eb86b02030100"
+	"01a3533051301d0603551d0e041604146cf95fd3faf64cdf6a628a1031268c5d86d15405301f0603551d230418301680146c"
+	"f95fd3faf64cdf6a628a1031268c5d86d15405300f0603551d130101ff040530030101ff300d06092a864886f70d01010b05"
+	"0003820101005cd9118e2860390cebae60d83f9e474c5f06078ad2061a0a1bb4189c42abe3669093f4ad2b3d62cf3d73cc98"
+	"6659922800782135122fa0631bd1e6526534a2cdfa35412e6db3efca140ae54dec5f9cccba98e995893418501b9028311c58"
+	"faf2643c063fd6c40b00d4297b8620975557f17b9e900d6ef46408f4338421c3b024da3ea37e7724e4479b8678f5bf4558e9"
+	"1fbbb8100e268c3802a328f1fac3aa50191135b8a66d11a9b1111c1bac80275dc6487516bb77a3da25c8fcd594c60b59275b"
+	"7a629a06bb6199c7109c15419fdb2e1b7ac2e43df415bc4ec6a41ff3d4df757fdbcef4bfc8522d9cd50cdf93fdd6780782af"
+	"ac54d70b18552e0305f44ceb";
+static const char cert_v1[] =
+	"000102030405000a0b0c0d0e0800450001e500004000400625110a0000010a00000201bbc350000003e8000007d05018ffff"
+	"0000000016030301b80b0001b40001b10001ae308201aa30820150020500a1b2c3d4300a06082a8648ce3d040302305f310b"
+	"3009060355040613025553310d300b060355040813044f68696f31143012060355040a130b4578616d706c65204f7267310f"
+	"300d060355040b1306556e69742037311a3018060355040313117072696e7461626c652e6578616d706c65301e170d323631"
+	"3132373132323734395a170d3236313232373132323734395a305f310b3009060355040613025553310d300b060355040813"
+	"044f68696f31143012060355040a130b4578616d706c65204f7267310f300d060355040b1306556e69742037311a30180603"
+	"55040313117072696e7461626c652e6578616d706c653059301306072a8648ce3d020106082a8648ce3d03010703420004fc"
+	"430ad255328588d86919bb9fae7761f6b9092d02eacf7a3dab7d3836752fa0a05cb168ca957beac6bc871d47724e2fec8999"
+	"21523057bd846fdd10dc000c4a300a06082a8648ce3d0403020348003045022100de76cc439fe6e746d160224e0e13c47e9e"
+	"5b2a52372421803014abbfc98fe43902204b416e8408eff222f6fb376360ccb4ffb313bd5dee4e83532d4dcf3af49023c5";
+
+static uint8_t *from_hex(const char *hex, uint32_t *n)
+{
+	size_t len = strlen(hex) / 2;
+	uint8_t *b = malloc(len);
+	ck_assert_ptr_nonnull(b);
+	for (size_t i = 0; i < len; i++) {
+		unsigned v;
+		ck_assert_int_eq(sscanf(hex + 2 * i, "%2x", &v), 1);
+		b[i] = (uint8_t)v;
+	}
+	*n = (uint32_t)len;
+	return b;
+}
+
+START_TEST(x509_certificates)
+{
+	uint32_t n;
+	uint8_t *b = from_hex(cert_v3, &n);
+	dissected d;
+	dissect(&d, b, n, 1, true);
+	ck_assert_str_eq(d.pk.info, "Certificate");
+	ck_assert_str_eq(field(&d, "tls.handshake.certificate_length"), "843");
+	ck_assert_str_eq(field(&d, "x509af.version"), "2");
+	ck_assert_str_eq(field(&d, "x509af.serialNumber"), "1234");
+	ck_assert_str_eq(field(&d, "x509af.algorithm.id"),
+			 "1.2.840.113549.1.1.11,1.2.840.113549.1.1.1,1.2.840.113549.1.1.11");
+	ck_assert_str_eq(field(&d, "x509if.oid"), "2.5.4.6,2.5.4.10,2.5.4.3,2.5.4.6,2.5.4.10,2.5.4.3");
+	ck_assert_str_eq(field(&d, "x509sat.CountryName"), "DE,DE");
+	ck_assert_str_eq(field(&d, "x509sat.uTF8String"), "Netmon Test,netmon.example,Netmon Test,netmon.example");
+	ck_assert_str_eq(field(&d, "x509sat.printableString"), "");
+	release(&d);
+	free(b);
+	b = from_hex(cert_v1, &n);
+	dissect(&d, b, n, 1, true);
+	ck_assert_str_eq(field(&d, "x509af.version"), "");
+	ck_assert_str_eq(field(&d, "x509af.serialNumber"), "00a1b2c3d4");
+	ck_assert_str_eq(field(&d, "x509af.algorithm.id"), "1.2.840.10045.4.3.2,1.2.840.10045.2.1,1.2.840.10045.4.3.2");
+	ck_assert_str_eq(field(&d, "x509if.oid"),
+			 "2.5.4.6,2.5.4.8,2.5.4.10,2.5.4.11,2.5.4.3,2.5.4.6,2.5.4.8,2.5.4.10,2.5.4.11,2.5.4.3");
+	ck_assert_str_eq(field(&d, "x509sat.CountryName"), "US,US");
+	ck_assert_str_eq(field(&d, "x509sat.uTF8String"), "");
+	ck_assert_str_eq(field(&d, "x509sat.printableString"),
+			 "Ohio,Example Org,Unit 7,printable.example,Ohio,Example Org,Unit 7,printable.example");
+	release(&d);
+	/* Cut at every length and flip every byte of the certificate: bounded. */
+	for (uint32_t len = 0; len <= n; len++) {
+		uint8_t *cut = malloc(len ? len : 1);
+		memcpy(cut, b, len);
+		dissect(&d, cut, len, 1, true);
+		release(&d);
+		free(cut);
+	}
+	for (uint32_t at = 54; at < n; at++) {
+		b[at] ^= 0xa5;
+		dissect(&d, b, n, 1, true);
+		release(&d);
+		b[at] ^= 0xa5;
+	}
+	free(b);
+}
+END_TEST
+
 /* Every prefix of every vector, and single-bit flips of each byte, through
  * both the ingest path and the tree path: nothing may read out of bounds
  * (ASan) and a cut frame must be marked. */
@@ -605,6 +706,7 @@ static Suite *appa_suite(void)
 	tcase_add_test(tc, kerberos_messages);
 	tcase_add_test(tc, ber_reader_bounds);
 	tcase_add_test(tc, hostile_inputs);
+	tcase_add_test(tc, x509_certificates);
 	suite_add_tcase(s, tc);
 	return s;
 }
