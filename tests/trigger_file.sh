@@ -29,7 +29,8 @@ N=$1 HEX=$2 IPHL=$3
 [ -n "$HEX" ] || skip "no frame with a unique UDP payload prefix in $PCAP"
 echo "pattern $HEX: first in frame $N of $TOTAL (tshark)"
 start_hook
-start_netmond
+BATCH=32 # frames per batch: the buffer level is checked after each one stored
+start_netmond --batch $BATCH
 start_events
 F="\"file\":\"$PCAP\""
 
@@ -101,8 +102,10 @@ else
 import json, sys, re
 a = [a for a in json.load(sys.stdin)['alerts'] if a['capture_id'] == $ID]
 m = re.search(r'with (\d+) frames', a[0]['message']) if len(a) == 1 else None
-print(a[0]['trigger'] if a else None, m is not None and int(m.group(1)) * 2 >= $TOTAL)")
-	[ "$GOT" = "buffer True" ] || fail "buffer: (trigger, fired at >= 50%) = $GOT"
+k = int(m.group(1)) if m else -1
+print(a[0]['trigger'] if a else None, k * 2 >= $TOTAL and (k - $BATCH) * 2 < $TOTAL, k)")
+	echo "buffer 50% of $TOTAL frames: fired with $(echo "$GOT" | cut -d' ' -f3) stored (batches of $BATCH)"
+	[ "${GOT% *}" = "buffer True" ] || fail "buffer: (trigger, fired in the batch that crossed 50%, stored) = $GOT"
 fi
 
 [ "$FAILED" = 0 ] && echo PASS

@@ -88,6 +88,7 @@ else
 	replay --pps=500
 	wait_for "j['state'] == 'stopped'" "$ID" || fail "buffer trigger: capture $ID did not stop"
 	GOT=$(get "captures/$ID" "j['trigger']['state'], 4 * j['frames'] >= $SENT, j['frames'] < $SENT")
+	echo "buffer 25% of $SENT frames: stopped with $(get "captures/$ID" "j['frames']") stored"
 	[ "$GOT" = "fired True True" ] || fail "buffer: (trigger, stored >= 25%, stopped early) = $GOT"
 fi
 

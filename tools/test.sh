@@ -99,7 +99,7 @@ for t in trigger_file trigger_live; do
 	log=$top/build/test/tests/$t.log
 	[ -f "$log" ] || continue
 	echo "==== $t (log: $log)"
-	grep -E '^(== |pattern |SKIP|FAIL|PASS)' "$log" | cut -c1-160 || true
+	grep -E '^(== |pattern |buffer |SKIP|FAIL|PASS)' "$log" | cut -c1-160 || true
 done
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
