@@ -90,4 +90,34 @@ export const api = {
 	startCapture: (body) => postJSON('captures', body),
 	control: (id, action) => postJSON(`captures/${encodeURIComponent(id)}/${action}`),
 	table: (kind, params) => getJSON(`stats/${kind}`, params),
+	deleteCapture: (id) => request(`captures/${encodeURIComponent(id)}`, null, { method: 'DELETE' }),
+	alerts: (after, limit) => getJSON('alerts', { after, limit }),
+	upload,
 };
+
+// POST a capture file as the raw body.  XMLHttpRequest, not fetch: only it
+// reports upload progress.  onProgress(sentBytes, totalBytes).
+function upload(file, onProgress) {
+	const path = 'captures/upload';
+	return new Promise((resolve, reject) => {
+		const x = new XMLHttpRequest();
+		x.open('POST', apiUrl(path, { name: file.name }));
+		x.setRequestHeader('Content-Type', 'application/octet-stream');
+		x.upload.addEventListener('progress', (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size));
+		x.addEventListener('error', () => reject(new ApiError(path, 0, 'unreachable', 'cannot reach netmond (upload failed)')));
+		x.addEventListener('abort', () => reject(new ApiError(path, 0, 'aborted', 'upload cancelled')));
+		x.addEventListener('load', () => {
+			let body = null;
+			try {
+				body = x.responseText ? JSON.parse(x.responseText) : null;
+			} catch {
+				/* the status says enough */
+			}
+			if (x.status >= 200 && x.status < 300)
+				return resolve(body);
+			const err = (body && body.error) || {};
+			reject(new ApiError(path, x.status, err.code || 'http_error', err.message || x.statusText || 'upload failed'));
+		});
+		x.send(file);
+	});
+}

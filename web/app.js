@@ -3,6 +3,7 @@
 // the capture selector, live updates from the event stream, and the frame
 // view's filter, find and go-to actions.
 
+import { Alerts } from './alerts.js';
 import { api, apiHref } from './api.js';
 import { DetailTree } from './detail.js';
 import { clearError, initErrorBar, showError } from './errorbar.js';
@@ -14,8 +15,9 @@ import { HexView } from './hexview.js';
 import { Overview } from './overview.js';
 import { renderProtocols, renderState, renderTotals } from './stats.js';
 import { PhsTable, conversationsTable, renderCaptures, stationsTable } from './tables.js';
+import { Uploader } from './uploader.js';
 
-const VIEWS = ['overview', 'frames', 'stations', 'conversations', 'protocols', 'captures'];
+const VIEWS = ['overview', 'frames', 'stations', 'conversations', 'protocols', 'captures', 'alerts'];
 const LIVE_REFRESH_MS = 2000;
 const $ = (id) => document.getElementById(id);
 
@@ -33,7 +35,7 @@ const state = {
 	lastLive: 0,
 };
 
-let frameList, tree, hex, filterBar, overview, stations, convMake, convs, phs;
+let frameList, tree, hex, filterBar, overview, stations, convMake, convs, phs, alerts;
 
 /* ---- URL hash ---- */
 
@@ -109,6 +111,7 @@ function showView(view) {
 		el.hidden = el.dataset.view !== view;
 	for (const a of document.querySelectorAll('#tabs a'))
 		a.classList.toggle('active', a.dataset.view === view);
+	alerts.show(view === 'alerts');
 	document.body.dataset.view = view;
 	writeHash(readHash().view !== view);
 	loadView().catch((e) => showError('view', e));
@@ -128,16 +131,48 @@ async function loadView() {
 	} else if (state.view === 'protocols') {
 		await phs.load();
 	} else if (state.view === 'captures') {
-		renderCaptures($('captures-table'), $('captures-info'), state.captures, state.status, (id) => {
-			state.captureId = id;
-			state.filter = '';
-			state.frame = null;
-			renderPicker();
-			showView('frames');
-		});
+		renderCaptures($('captures-table'), $('captures-info'), state.captures, state.status, openCapture, deleteCapture);
+	} else if (state.view === 'alerts') {
+		await alerts.load();
 	}
 	if (cap === state.captureId)
 		clearError('view');
+}
+
+function openCapture(id) {
+	state.captureId = id;
+	state.filter = '';
+	state.frame = null;
+	renderPicker();
+	showView('frames');
+}
+
+async function deleteCapture(c) {
+	if (!confirm(`Delete capture ${c.id} (${c.source}, ${fmtInt(c.frames)} frames)? This cannot be undone.`))
+		return;
+	try {
+		await api.deleteCapture(c.id);
+		if (state.captureId === c.id)
+			state.captureId = null;
+		state.listKey = '';
+		await loadCaptures();
+		clearError('view');
+	} catch (e) {
+		showError('view', e);
+	}
+	if (state.view === 'captures')
+		loadView().catch((e) => showError('view', e));
+}
+
+// A finished upload: show the list with the new capture in it.
+async function uploaded() {
+	try {
+		await loadCaptures();
+		if (state.view === 'captures')
+			await loadView();
+	} catch (e) {
+		showError('view', e);
+	}
 }
 
 async function refreshOverview() {
@@ -409,7 +444,21 @@ function init() {
 		onGoto: (n) => gotoFrame(n),
 		onError: (e) => showError('filter', e),
 	});
-	overview = new Overview({ onTotals, onState, openFrames });
+	alerts = new Alerts({
+		table: $('alerts-table'),
+		info: $('alerts-info'),
+		badge: $('alerts-badge'),
+		onOpenCapture: openCapture,
+		onError: (e) => showError('view', e),
+	});
+	overview = new Overview({ onTotals, onState, onAlert: (a) => alerts.add(a), openFrames });
+	new Uploader({
+		zone: $('upload-zone'),
+		input: $('upload-input'),
+		list: $('uploads'),
+		onDone: uploaded,
+		onError: (e) => showError('upload', e),
+	});
 	const ctx = {
 		capture: () => state.captureId ?? undefined,
 		kind: () => state.stationKind,

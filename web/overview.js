@@ -20,8 +20,9 @@ function fmtRate(v, unit) {
 }
 
 export class Overview {
-	constructor({ onTotals, onState, openFrames }) {
+	constructor({ onTotals, onState, onAlert, openFrames }) {
 		this.onTotals = onTotals;
+		this.onAlert = onAlert;
 		this.onState = onState;
 		this.openFrames = openFrames;
 		this.prev = null;
@@ -52,6 +53,7 @@ export class Overview {
 		});
 		es.addEventListener('totals', (e) => this.totals(JSON.parse(e.data)));
 		es.addEventListener('state', (e) => this.onState(JSON.parse(e.data)));
+		es.addEventListener('alert', (e) => this.onAlert?.(JSON.parse(e.data)));
 		es.addEventListener('error', () => {
 			// EventSource reconnects by itself; say so instead of hiding it.
 			$('live-info').textContent = 'event stream lost, reconnecting\u2026';

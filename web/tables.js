@@ -203,7 +203,8 @@ export class PhsTable {
 
 /* ---- captures ---- */
 
-export function renderCaptures(root, info, captures, status, onOpen) {
+// onDelete(capture) is offered for captures that are not running or paused.
+export function renderCaptures(root, info, captures, status, onOpen, onDelete) {
 	const live = new Map((status?.captures || []).map((c) => [c.id, c]));
 	const rows = [...captures].reverse().map((c) => {
 		const st = live.get(c.id)?.state || (c.running ? 'running' : 'stored');
@@ -216,13 +217,26 @@ export function renderCaptures(root, info, captures, status, onOpen) {
 			h('td', null, when(c.first_time)),
 			h('td', null, when(c.last_time)),
 			h('td', { class: 'num' }, fmtInt(c.frames)),
-			h('td', { class: 'num', title: `${fmtInt(c.bytes)} bytes` }, fmtBytes(c.bytes)));
-		tr.addEventListener('click', () => onOpen(c.id));
+			h('td', { class: 'num', title: `${fmtInt(c.bytes)} bytes` }, fmtBytes(c.bytes)),
+			h('td', null, deleteButton(c, st, onDelete)));
+		tr.addEventListener('click', (e) => {
+			if (!e.target.closest('button'))
+				onOpen(c.id);
+		});
 		return tr;
 	});
-	const head = h('tr', null, ...['ID', 'State', 'Kind', 'Source', 'Filter', 'First frame', 'Last frame', 'Frames', 'Size']
-		.map((l, i) => h('th', { class: i === 0 || i > 6 ? 'num' : null }, l)));
+	const head = h('tr', null, ...['ID', 'State', 'Kind', 'Source', 'Filter', 'First frame', 'Last frame', 'Frames', 'Size', '']
+		.map((l, i) => h('th', { class: i === 0 || (i > 6 && i < 9) ? 'num' : null }, l)));
 	root.replaceChildren(...[h('table', { class: 'grid' }, h('thead', null, head), h('tbody', null, ...rows)),
 		!rows.length && h('p', { class: 'empty' }, 'No captures in the database.')].filter(Boolean));
 	info.textContent = `${captures.length} capture${captures.length === 1 ? '' : 's'}`;
+}
+
+function deleteButton(c, st, onDelete) {
+	if (st === 'running' || st === 'paused')
+		return h('span', { class: 'muted', title: 'Stop the capture before deleting it' }, '');
+	const b = h('button', { type: 'button', class: 'danger small', title: `Delete capture ${c.id} and its frames` }, 'Delete');
+	b.dataset.delete = c.id;
+	b.addEventListener('click', () => onDelete(c));
+	return b;
 }

@@ -14,7 +14,7 @@
 // node_modules, no capture file).
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -508,6 +508,82 @@ async function checkTables(page, base, capture) {
 	await shot(page, 'captures-1280x800');
 }
 
+// The first n frames of a little-endian pcap, as a new pcap file.
+function headPcap(src, n, dst) {
+	const b = readFileSync(src);
+	let off = 24;
+	for (let i = 0; i < n && off + 16 <= b.length; i++)
+		off += 16 + b.readUInt32LE(off + 8);
+	writeFileSync(dst, b.subarray(0, off));
+	return dst;
+}
+
+// Captures view: import by upload (file input, progress, the server's
+// refusal shown), delete with confirmation.
+async function checkCaptures(page, base, opt) {
+	const small = headPcap(opt.pcap, 5, join(work, 'five.pcap'));
+	await page.click('#tabs a[data-view="captures"]');
+	await page.setInputFiles('#upload-input', small);
+	const done = await page.waitForSelector('#uploads li[data-state="done"]', { timeout: 20000 }).then(() => true, () => false);
+	const note = done ? await page.textContent('#uploads li[data-state="done"] .up-note') : '';
+	const id = Number((note.match(/capture (\d+)/) || [])[1]);
+	check(done && id > 0, 'upload from the file input finishes with a full progress bar and the new capture', note);
+	const bar = await page.$eval('#uploads li[data-state="done"] progress', (p) => [p.value, p.max]);
+	check(bar[0] === bar[1], `the progress bar is full (${bar})`);
+	let cap = null;
+	for (let i = 0; i < 100 && !(cap && cap.state === 'done'); i++, await sleep(100))
+		cap = await getJSON(base, `captures/${id}`);
+	check(cap?.frames === 5, `the uploaded capture has the file's 5 frames (${cap?.frames})`);
+	const shown = await waitFor(page, (n) => [...document.querySelectorAll('#captures-table tbody tr')]
+		.some((tr) => tr.dataset.id === String(n) && tr.cells[7].textContent === '5'), id);
+	check(shown, `the captures table lists capture ${id} with 5 frames`);
+	await shot(page, 'captures-upload-1280x800');
+
+	expectedConsole = /status of 400/;
+	await page.setInputFiles('#upload-input', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a capture') });
+	const failed = await page.waitForSelector('#uploads li[data-state="failed"]', { timeout: 10000 }).then(() => true, () => false);
+	const why = failed ? await page.textContent('#uploads li[data-state="failed"] .up-note') : '';
+	check(failed && /not a pcap or pcapng/.test(why), 'a file that is not a capture shows the API\'s reason', why);
+	const bar400 = await page.waitForSelector('#error-bar:not([hidden])', { timeout: 5000 }).then(() => true, () => false);
+	check(bar400 && /400/.test(await page.textContent('#error-text')), 'and the error bar shows the 400');
+	await page.click('#error-close');
+	expectedConsole = null;
+
+	page.once('dialog', (d) => d.accept());
+	await page.click(`#captures-table button[data-delete="${id}"]`);
+	const gone = await waitFor(page, (n) => ![...document.querySelectorAll('#captures-table tbody tr')].some((tr) => tr.dataset.id === String(n)), id);
+	const still = (await getJSON(base, 'captures')).captures.some((c) => c.id === id);
+	check(gone && !still, `Delete (confirmed) removes capture ${id} from the table and the API`);
+}
+
+// Alerts: a file import with a notify trigger on its first frame's first
+// byte fires once; the alert arrives over the event stream (tab badge) and
+// the alerts view lists what GET /alerts says.
+async function checkAlerts(page, base, opt) {
+	const small = join(work, 'five.pcap');
+	const first = readFileSync(small).subarray(40, 42).toString('hex');
+	await page.click('#tabs a[data-view="overview"]');
+	const before = (await getJSON(base, 'alerts')).alerts.length;
+	const res = await fetch(`${base}/api/v1/captures`, {
+		method: 'POST',
+		body: JSON.stringify({ file: small, trigger: { when: 'pattern', pattern: { offset: 0, from: 'frame', hex: first }, action: 'notify' } }),
+	});
+	const cap = await res.json();
+	check(res.status === 201, `a file capture with a notify trigger starts (${res.status})`, JSON.stringify(cap).slice(0, 200));
+	const badge = await waitFor(page, () => !document.getElementById('alerts-badge').hidden);
+	check(badge, `the Alerts tab shows a new alert (badge ${await page.textContent('#alerts-badge')})`);
+	await page.click('#tabs a[data-view="alerts"]');
+	const api = (await getJSON(base, 'alerts')).alerts;
+	check(api.length === before + 1 && api[api.length - 1].capture_id === cap.id, `GET /alerts has the trigger's alert (${api.length})`);
+	const rows = await waitFor(page, (n) => document.querySelectorAll('#alerts-table tbody tr').length === n, api.length);
+	const top = await page.$eval('#alerts-table tbody tr', (tr) => [...tr.cells].map((c) => c.textContent));
+	const want = api[api.length - 1];
+	check(rows && Number(top[0]) === want.id && Number(top[2]) === cap.id && top[4] === want.action && top[5] === want.message,
+		'the alerts view lists them newest first, as the API says', `${top}`);
+	check(await page.$eval('#alerts-badge', (b) => b.hidden), 'viewing the alerts clears the badge');
+	await shot(page, 'alerts-1280x800');
+}
+
 // Live: a capture on the loopback (root only), driven from the page; the
 // SSE counters and the chart must move.
 async function checkLive(page, base) {
@@ -601,7 +677,7 @@ async function phoneShots(ctx, base, capture, number, errors) {
 	const page = await ctx.newPage();
 	watchConsole(page, errors);
 	await page.setViewportSize({ width: 390, height: 844 });
-	for (const view of ['overview', 'frames', 'stations', 'conversations', 'protocols', 'captures']) {
+	for (const view of ['overview', 'frames', 'stations', 'conversations', 'protocols', 'captures', 'alerts']) {
 		await page.goto(`${base}/#view=${view}&capture=${capture}${view === 'frames' ? `&frame=${number}` : ''}`);
 		if (view === 'frames')
 			await page.waitForSelector('#tree li[role=treeitem]');
@@ -736,6 +812,8 @@ async function run(opt, pw) {
 	await checkFilterBar(page, base, capture);
 	await checkApplyAsFilter(page, base, capture);
 	await checkTables(page, base, capture);
+	await checkCaptures(page, base, opt);
+	await checkAlerts(page, base, opt);
 	await checkSharedLink(ctx, base, capture, picked.detail.number, errors);
 	await phoneShots(ctx, base, capture, picked.detail.number, errors);
 	await checkErrorBar(ctx, base, capture);
