@@ -36,6 +36,7 @@ struct nm_pipeline {
 	/* published for other threads (nm_pipeline_counters_get) */
 	_Atomic uint64_t a_frames, a_bytes, a_paused, a_stored, a_stored_bytes;
 	_Atomic uint64_t a_dropped_queue, a_dropped_kernel, a_recv;
+	_Atomic uint64_t a_addrs_flushed;
 
 	/* capture thread state */
 	nm_batch *cur;
@@ -249,6 +250,8 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 	nm_dissect_frame_with(&pk, &p->reasm.base);
 	count_frame(p, &pk);
 	if (!nm_addrs_update(&p->addrs, &pk)) {
+		/* no count is lost: the deltas are written now instead of in a second */
+		atomic_fetch_add_explicit(&p->a_addrs_flushed, 1, memory_order_relaxed);
 		ship_addrs(p);
 		nm_addrs_update(&p->addrs, &pk);
 	}
@@ -540,7 +543,7 @@ nm_pipeline *nm_pipeline_start(const nm_pipeline_opts *o, char *err, size_t errl
 	else if (!(p->store = nm_store_open(o->db_path, false, err, errlen)))
 		goto fail;
 	if (make_pool(p) < 0 || nm_flows_init(&p->flows, o->max_flows) < 0 || nm_reasm_start(&p->reasm) < 0 ||
-	    nm_addrs_init(&p->addrs, ADDRS_CAP) < 0) {
+	    nm_addrs_init(&p->addrs, o->max_stations ? o->max_stations : ADDRS_CAP) < 0) {
 		snprintf(err, errlen, "out of memory for the capture buffers");
 		goto fail;
 	}
@@ -605,6 +608,7 @@ void nm_pipeline_counters_get(nm_pipeline *p, nm_pipeline_counters *c)
 	c->dropped_queue = atomic_load(&p->a_dropped_queue);
 	c->dropped_kernel = atomic_load(&p->a_dropped_kernel);
 	c->kernel_received = atomic_load(&p->a_recv);
+	c->stations_flushed = atomic_load(&p->a_addrs_flushed);
 	c->finished = atomic_load(&p->finished);
 	c->failed = c->finished && (p->write_failed || p->error[0]);
 }

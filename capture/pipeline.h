@@ -29,6 +29,7 @@ typedef struct nm_pipeline_opts {
 	size_t batch_frames;   /* frames per batch */
 	size_t batch_bytes;    /* arena bytes per batch */
 	uint32_t max_flows;    /* flow table cap */
+	uint32_t max_stations; /* station/address-pair entries per write (0: 65536) */
 	nm_limits db_limits;   /* the whole database: every capture together */
 	uint64_t db_ceiling;   /* bytes on disk (SQLite + frames file); 0: none */
 	/* Several captures write through one store (one SQLite writer, one
@@ -46,6 +47,7 @@ typedef struct nm_pipeline_counters {
 	uint64_t stored_frames, stored_bytes;
 	uint64_t dropped_queue, dropped_kernel;
 	uint64_t dropped_buffer;       /* stored, then evicted by the limits */
+	uint64_t stations_flushed;     /* station table full within a second: written early */
 	uint64_t kernel_received;      /* pcap_stats ps_recv */
 	bool finished, failed;
 } nm_pipeline_counters;

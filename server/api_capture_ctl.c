@@ -60,6 +60,7 @@ void nm_api_capture_view_add(cJSON *o, const nm_capture_view *v)
 	nm_json_add_u64(c, "paused_frames", v->c.paused_frames);
 	nm_json_add_u64(c, "stored_frames", v->c.stored_frames);
 	nm_json_add_u64(c, "stored_bytes", v->c.stored_bytes);
+	nm_json_add_u64(c, "stations_flushed", v->c.stations_flushed);
 	nm_json_add_u64(c, "kernel_received", v->c.kernel_received);
 	cJSON *d = cJSON_AddObjectToObject(c, "dropped");
 	nm_json_add_u64(d, "queue", v->c.dropped_queue);

@@ -49,6 +49,7 @@ static const key keys[] = {
 	OPT("capture", "queue", K_NUM, pipe.pool_batches, 1, 4096),
 	OPT("capture", "batch", K_NUM, pipe.batch_frames, 1, 65536),
 	OPT("capture", "max_flows", K_NUM, pipe.max_flows, 16, 1 << 26),
+	OPT("capture", "max_stations", K_NUM, pipe.max_stations, 16, 1 << 24),
 	OPT("capture", "max_frames", K_NUM, pipe.src.limits.frames, 1, INT64_MAX),
 	OPT("capture", "max_bytes", K_SIZE, pipe.src.limits.bytes, 1, INT64_MAX),
 	OPT("capture", "max_age", K_AGE, pipe.src.limits.age_s, 1, INT64_MAX),
