@@ -8,7 +8,10 @@
 #   4. notify: one JSON POST to the webhook equal to the /alerts entry, and
 #      the same object as `event: alert` on /events;
 #   5. command: runs with the alert on stdin;
-#   6. buffer level (with limits.frames): fires once the level is stored.
+#   6. buffer level (with limits.frames): fires in the batch that stores it;
+#   7. pattern_then_buffer: armed by the pattern, fires at the level (the
+#      other order is in trigger_live.sh: an import reads far ahead of
+#      what is stored, so the pattern frame may pass before the level).
 set -u
 skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*"; FAILED=1; }
@@ -106,6 +109,26 @@ k = int(m.group(1)) if m else -1
 print(a[0]['trigger'] if a else None, k * 2 >= $TOTAL and (k - $BATCH) * 2 < $TOTAL, k)")
 	echo "buffer 50% of $TOTAL frames: fired with $(echo "$GOT" | cut -d' ' -f3) stored (batches of $BATCH)"
 	[ "${GOT% *}" = "buffer True" ] || fail "buffer: (trigger, fired in the batch that crossed 50%, stored) = $GOT"
+fi
+
+echo "== 7. two stages: pattern then buffer"
+P="\"pattern\":{\"from\":\"transport\",\"offset\":8,\"hex\":\"$HEX\"}"
+# the pattern arms it at N; it fires in the batch that stores 80%
+T="{\"when\":\"pattern_then_buffer\",\"buffer_percent\":80,$P,\"action\":\"notify\"}"
+if [ "$(post captures "{$F,\"limits\":{\"frames\":$TOTAL},\"trigger\":$T}")" = 201 ]; then
+	ID=$(posted "j['id']")
+	wait_for "j['state'] == 'done'" "$ID"
+	sleep 0.5
+	GOT=$(curl -s "$API/alerts" | python3 -c "
+import json, sys, re
+a = [a for a in json.load(sys.stdin)['alerts'] if a['capture_id'] == $ID]
+m = re.search(r'with (\d+) frames', a[0]['message']) if len(a) == 1 else None
+k = int(m.group(1)) if m else -1
+print(a[0]['trigger'] if a else None, k * 5 >= $TOTAL * 4 and (k - $BATCH) * 5 < $TOTAL * 4, k)")
+	echo "pattern then buffer 80% of $TOTAL frames: fired with ${GOT##* } stored"
+	[ "${GOT% *}" = "pattern_then_buffer True" ] || fail "pattern_then_buffer: (trigger, in the batch that crossed 80%, stored) = $GOT"
+else
+	fail "pattern_then_buffer: $(cat "$TMP/post.json")"
 fi
 
 [ "$FAILED" = 0 ] && echo PASS

@@ -7,6 +7,7 @@
 #   2. pattern + pause: frames == that number, the rest counted as paused,
 #      state paused, and resume works;
 #   3. buffer level (limits.frames): fires, and the capture stops;
+#      buffer_then_pattern stops at the pattern frame once the level is met;
 #   4. notify: the webhook POST and `event: alert` carry the /alerts entry;
 #   5. command: runs with the alert on stdin.
 # Needs root, iproute2, tcpreplay (skips with exit 77 otherwise).
@@ -91,6 +92,14 @@ else
 	echo "buffer 25% of $SENT frames: stopped with $(get "captures/$ID" "j['frames']") stored"
 	[ "$GOT" = "fired True True" ] || fail "buffer: (trigger, stored >= 25%, stopped early) = $GOT"
 fi
+
+echo "== 3b. buffer then pattern, action stop"
+P="\"pattern\":{\"from\":\"transport\",\"offset\":8,\"hex\":\"$HEX\"}"
+# 10% is stored long before frame N is sent: the pattern stops it at N
+live "{\"when\":\"buffer_then_pattern\",\"buffer_percent\":10,$P,\"action\":\"stop\"}" "{\"frames\":$SENT}"
+wait_for "j['state'] == 'stopped'" "$ID" || fail "buffer_then_pattern: capture $ID did not stop"
+GOT=$(get "captures/$ID" "j['state'], j['frames'], j['trigger']['state']")
+[ "$GOT" = "stopped $N fired" ] || fail "buffer_then_pattern: (state, stored, trigger) = $GOT, want stopped $N fired"
 
 echo "== 4. pattern, action notify"
 live "$(pattern_trigger notify)"
