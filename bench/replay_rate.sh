@@ -144,10 +144,11 @@ search() {
 	echo "$capped$best"
 }
 
-echo "bench-live: $PCAP x $LOOPS = $SENT frames per trial, on veth $HOST"
+echo "bench-live: $PCAP x $LOOPS = $SENT frames per trial, on veth $HOST; $(nproc) CPUs, load average $(cut -d" " -f1-3 /proc/loadavg)"
 N=$(search netmond)
 T=$(search tcpdump)
 echo "highest zero-drop replay rate (frames/s): netmond $N, tcpdump -w /dev/null $T"
+echo "load average at the end: $(cut -d" " -f1-3 /proc/loadavg) (other load makes the figures vary)"
 python3 -c "
 n, t = int('$N'.lstrip('>=')), int('$T'.lstrip('>='))
 print('ratio netmond/tcpdump: %s' % ('%.2f' % (n / t) if n and t else 'n/a'))"
