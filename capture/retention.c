@@ -14,6 +14,9 @@
  * goes back to its queue after that, so capture waits at most this long. */
 #define CHUNK 2048
 #define BUDGET_NS 20000000
+/* The WAL reaches about 4-6 MiB between checkpoints (sqlite_datafile.c sets
+ * them at 4 MiB) and may be empty when measured: count it as this much. */
+#define WAL_ALLOW ((uint64_t)6 << 20)
 
 typedef struct ret_cap {
 	int64_t id;
@@ -31,6 +34,9 @@ static struct {
 	ret_cap *caps;
 	size_t n, cap;
 	uint64_t evicted, evicted_bytes, evict_ns;
+	uint64_t batch_max; /* most frame bytes one batch brought */
+	uint64_t owed;      /* frames stored since the last nm_ret_run */
+	uint64_t db_high;   /* most SQLite file + WAL bytes seen (db_estimate) */
 	int64_t longest_ns;
 } R = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
@@ -116,15 +122,19 @@ void nm_ret_stored(const nm_batch *b)
 		return;
 	pthread_mutex_lock(&R.mu);
 	ret_cap *c = R.on ? find(b->capture_id) : NULL;
+	uint64_t bytes = 0;
 	for (size_t i = 0; c && i < b->count; i++) {
 		const nm_frame_rec *f = &b->frames[i];
 		if (!c->frames)
 			c->oldest_ns = f->ts_ns;
 		c->frames++;
 		c->bytes += f->caplen;
+		bytes += f->caplen;
 		if (f->ts_ns > c->newest_ns)
 			c->newest_ns = f->ts_ns;
 	}
+	R.batch_max = bytes > R.batch_max ? bytes : R.batch_max;
+	R.owed += c ? b->count : 0;
 	pthread_mutex_unlock(&R.mu);
 }
 
@@ -164,6 +174,15 @@ static ret_cap *oldest(int64_t *next)
 	return best;
 }
 
+/* SQLite's share of the disk: the file, and the WAL at its largest. */
+static uint64_t db_estimate(const nm_space *sp)
+{
+	uint64_t wal = sp->wal_bytes > WAL_ALLOW ? sp->wal_bytes : WAL_ALLOW;
+	uint64_t db = sp->db_bytes - sp->wal_bytes + wal;
+	R.db_high = db > R.db_high ? db : R.db_high;
+	return R.db_high;
+}
+
 /* What the database as a whole must lose for its limits and ceiling. */
 static bool global_goal(nm_store *s, nm_evict_goal *g)
 {
@@ -184,9 +203,12 @@ static bool global_goal(nm_store *s, nm_evict_goal *g)
 	if (R.db.age_s > 0 && frames && old < newest - R.db.age_s * 1000000000)
 		g->before_ns = newest - R.db.age_s * 1000000000;
 	nm_space sp;
-	/* evict until the files would be under the ceiling less 1/8 */
-	uint64_t target = R.ceiling - R.ceiling / 8, used;
-	if (R.ceiling && nm_store_space(s, &sp) == 0 && (used = sp.db_bytes + sp.frames_live) > target) {
+	/* Evict until the files would be under the ceiling less 1/8 and less
+	 * the largest batch: the next batch lands before the next eviction. */
+	uint64_t margin = R.ceiling / 8 + R.batch_max, used;
+	uint64_t target = R.ceiling > margin ? R.ceiling - margin : 0;
+	if (R.ceiling && nm_store_space(s, &sp) == 0 &&
+	    (used = db_estimate(&sp) + sp.frames_live) > target) {
 		uint64_t over = used - target;
 		over = over < sp.frames_live ? over : sp.frames_live;
 		g->bytes = over > g->bytes ? over : g->bytes;
@@ -229,17 +251,33 @@ static int64_t step(nm_store *s)
 	return (int64_t)e.frames;
 }
 
+/* Files are deleted only after the deletes commit.  Under a ceiling, a
+ * writer that commits every 250 ms would meanwhile write more than a small
+ * ceiling allows, so commit as soon as 1/16 of the ceiling is reclaimable. */
+static int commit_early(nm_store *s)
+{
+	nm_space sp;
+	if (!R.ceiling || nm_store_space(s, &sp) < 0 || sp.frames_bytes - sp.frames_live < R.ceiling / 16)
+		return 0;
+	return nm_store_flush(s) < 0 || nm_store_reclaim(s) < 0 ? -1 : 0;
+}
+
 int64_t nm_ret_run(nm_store *s)
 {
 	if (!R.on)
 		return 0;
 	int64_t t0 = mono_ns(), total = 0, n;
 	pthread_mutex_lock(&R.mu);
+	/* Past the time budget, go on until twice what came in since the last
+	 * run is gone: eviction must outpace ingest or the buffer grows. */
 	while ((n = step(s)) > 0) {
 		total += n;
-		if (mono_ns() - t0 > BUDGET_NS)
+		if (mono_ns() - t0 > BUDGET_NS && (uint64_t)total >= 2 * R.owed)
 			break;
 	}
+	R.owed = 0;
+	if (n >= 0 && total && commit_early(s) < 0)
+		n = -1;
 	int64_t took = mono_ns() - t0;
 	R.evict_ns += total ? (uint64_t)took : 0;
 	if (took > R.longest_ns)

@@ -217,8 +217,11 @@ static int open_writer(sq_store *s)
 {
 	uint64_t used, live;
 	bool none;
-	/* the ceiling counts the WAL: let it shrink back after checkpoints */
-	sqlite3_exec(s->db, "PRAGMA journal_size_limit = 4194304", NULL, NULL, NULL);
+	/* The disk ceiling counts the WAL, which by default grows to 1000 pages
+	 * (64 MiB here) between checkpoints and never shrinks: checkpoint at 4
+	 * MiB and cut it back to that (ingest rate measured the same). */
+	sqlite3_exec(s->db, "PRAGMA wal_autocheckpoint = 64; PRAGMA journal_size_limit = 4194304",
+		     NULL, NULL, NULL);
 	if (query_u64(s, SQ_DATA_END, &used, &none) || read_layout(s, used))
 		return -1;
 	if (used < s->legacy_end)

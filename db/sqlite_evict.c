@@ -112,7 +112,8 @@ int sq_space(nm_store *st, nm_space *out)
 	const char *db = sqlite3_db_filename(s->db, "main");
 	char wal[4200];
 	snprintf(wal, sizeof wal, "%.4000s-wal", db ? db : "");
-	out->db_bytes = db ? allocated(db) + allocated(wal) : 0;
+	out->wal_bytes = db ? allocated(wal) : 0;
+	out->db_bytes = db ? allocated(db) + out->wal_bytes : 0;
 	uint64_t live;
 	if (sq_data_live_start(s, &live))
 		return -1;

@@ -257,7 +257,7 @@ typedef struct nm_kept {
 /* Bytes on disk: the database with its WAL, the frame byte files, and the
  * part of those still referenced (what remains once dead files go). */
 typedef struct nm_space {
-	uint64_t db_bytes, frames_bytes, frames_live;
+	uint64_t db_bytes, wal_bytes, frames_bytes, frames_live; /* db_bytes includes the WAL */
 } nm_space;
 
 int nm_store_evict(nm_store *s, int64_t capture_id, const nm_evict_goal *g, nm_evicted *out);
