@@ -119,18 +119,29 @@ static void delivery_free(delivery *d)
 	atomic_fetch_sub(&deliveries, 1);
 }
 
-/* "http://host[:port]/path" into its parts; false if not of that form. */
-static bool split_url(const char *url, char *host, size_t hn, char *port, size_t pn, const char **path)
+/* "http://host[:port]/path" (host may be an [IPv6] literal) into its
+ * parts; false if not of that form.  The host[:port] text, for the Host
+ * header, is the *authlen bytes after "http://". */
+static bool split_url(const char *url, char *host, size_t hn, char *port, size_t pn, int *authlen, const char **path)
 {
 	if (strncmp(url, "http://", 7) != 0)
 		return false;
-	const char *h = url + 7, *end = h + strcspn(h, "/");
-	const char *colon = memchr(h, ':', (size_t)(end - h));
-	const char *hend = colon ? colon : end;
+	const char *h = url + 7, *end = h + strcspn(h, "/"), *hend, *colon;
+	if (*h == '[') {
+		hend = memchr(h, ']', (size_t)(end - h));
+		colon = hend && hend + 1 < end ? hend + 1 : NULL;
+		if (!hend || (colon && *colon != ':'))
+			return false;
+		h++;
+	} else {
+		colon = memchr(h, ':', (size_t)(end - h));
+		hend = colon ? colon : end;
+	}
 	if (hend == h || (size_t)(hend - h) >= hn || (colon && (size_t)(end - colon - 1) >= pn))
 		return false;
 	snprintf(host, hn, "%.*s", (int)(hend - h), h);
 	snprintf(port, pn, "%.*s", colon ? (int)(end - colon - 1) : 2, colon ? colon + 1 : "80");
+	*authlen = (int)(end - (url + 7));
 	*path = *end ? end : "/";
 	return true;
 }
@@ -175,16 +186,16 @@ static void *post_webhook(void *arg)
 	delivery *d = arg;
 	char host[256], port[16], head[512], status[64] = "";
 	const char *path;
-	int fd = -1;
-	if (!split_url(d->target, host, sizeof host, port, sizeof port, &path))
+	int fd = -1, alen;
+	if (!split_url(d->target, host, sizeof host, port, sizeof port, &alen, &path))
 		fprintf(stderr, "netmond: webhook: not an http://host[:port]/path URL: %s\n", d->target);
 	else if ((fd = connect_to(host, port)) < 0)
 		fprintf(stderr, "netmond: webhook: cannot connect to %s:%s\n", host, port);
 	else {
 		int hl = snprintf(head, sizeof head,
-		                  "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
+		                  "POST %s HTTP/1.1\r\nHost: %.*s\r\nContent-Type: application/json\r\n"
 		                  "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-		                  path, host, strlen(d->json));
+		                  path, alen, d->target + 7, strlen(d->json));
 		ssize_t k = -1;
 		if (hl > 0 && (size_t)hl < sizeof head && send_all(fd, head, (size_t)hl) &&
 		    send_all(fd, d->json, strlen(d->json)))
