@@ -202,6 +202,8 @@ static int dissect_gre(nm_packet *pk, nm_cursor *c, int parent)
 		return wccp(pk, t, c);
 	if (proto == 0x8909)
 		return nm_call(&nm_proto_cmd, pk, c, -1);
+	if (proto == 0x880b) /* PPTP's PPP: a GRE type only, not an ethertype */
+		return nm_call(&nm_proto_ppp, pk, c, -1);
 	int r = NM_OK;
 	if (!nm_call_table(NM_TAB_ETHERTYPE, proto, pk, c, -1, &r))
 		r = nm_call_data(pk, c, -1);

@@ -162,7 +162,9 @@ static void init_ppp(void)
 {
 	nm_handoff_add(NM_TAB_LINKTYPE, 9, &nm_proto_ppp);   /* LINKTYPE_PPP */
 	nm_handoff_add(NM_TAB_LINKTYPE, 50, &nm_proto_ppp);  /* LINKTYPE_PPP_HDLC */
-	nm_handoff_add(NM_TAB_ETHERTYPE, 0x880b, &nm_proto_ppp); /* GRE/PPTP */
+	/* 0x880b is GRE's protocol type for PPP (PPTP), which proto_gre.c
+	 * hands over itself: Wireshark registers it in "gre.proto" only, so on
+	 * Ethernet that type is unknown (data). */
 }
 
 nm_protocol nm_proto_ppp = {

@@ -443,6 +443,41 @@ START_TEST(test_robustness)
 END_TEST
 
 /*
+ * Ethertype 0x880b is PPP only inside GRE (PPTP): Wireshark registers it as
+ * a GRE protocol type, so on Ethernet tshark shows data.
+ * ppp_ccp_config_deflate_option_asan.pcap frame 1, and a crafted GRE v1
+ * (PPTP) packet carrying an LCP Echo-Request; values from tshark 4.0.17.
+ */
+static const uint8_t eth_880b[] = {0x10, 0x0c, 0xfb, 0x10, 0x73, 0x7e, 0xc0, 0xc1, 0xc0, 0x95, 0x9b, 0x9d,
+				   0x88, 0x0b, 0x80, 0xfd, 0x01, 0xdf, 0x00, 0x0f, 0x18, 0x05, 0xff};
+static const uint8_t pptp_lcp[] = {
+	0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x00, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x08, 0x00, 0x45, 0x00,
+	0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x40, 0x2f, 0x66, 0xa1, 0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00,
+	0x00, 0x02, 0x20, 0x01, 0x88, 0x0b, 0x00, 0x10, 0x00, 0x07, 0xff, 0x03, 0xc0, 0x21, 0x09, 0x01,
+	0x00, 0x0c, 0x11, 0x22, 0x33, 0x44, 0x61, 0x62, 0x63, 0x64,
+};
+
+START_TEST(test_ppp_type_only_in_gre)
+{
+	parsed *p = DISSECT(1, eth_880b);
+	ck_assert_str_eq(p->pk.protocols, "eth:ethertype:data");
+	CK_VAL(p, "ppp.protocol", "");
+	CK_VAL(p, "data.data", "80fd01df000f1805ff");
+	done(p);
+	p = DISSECT(1, pptp_lcp);
+	ck_assert_str_eq(p->pk.protocols, "eth:ethertype:ip:gre:ppp:lcp");
+	CK_VAL(p, "ppp.address", "0xff");
+	CK_VAL(p, "ppp.control", "0x03");
+	CK_VAL(p, "ppp.protocol", "0xc021");
+	CK_VAL(p, "ppp.code", "9");
+	CK_VAL(p, "ppp.length", "12");
+	CK_VAL(p, "lcp.magic_number", "0x11223344");
+	CK_VAL(p, "lcp.data", "61626364");
+	done(p);
+}
+END_TEST
+
+/*
  * Every built-in protocol is registered under its own name: registration
  * refuses a taken name, so a duplicate would leave a descriptor unregistered
  * (id 0, counted as "frame" in statistics).  ERSPAN type I once did.
@@ -495,6 +530,7 @@ int main(void)
 	tcase_add_test(tc, test_raw);
 	tcase_add_test(tc, test_robustness);
 	tcase_add_test(tc, test_protocol_names_unique);
+	tcase_add_test(tc, test_ppp_type_only_in_gre);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
