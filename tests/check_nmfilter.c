@@ -2,13 +2,16 @@
  * check_nmfilter.c - unit tests of the structured filter compiler
  * (capture/nmfilter.c): the expressions it produces, that libpcap runs
  * them as meant on hand-built frames, and its errors (limits, bad
- * members), each naming the member at fault.
+ * members), each naming the member at fault.  Also the NIC counter
+ * reader (capture/nicstats.c) on names that must not leave sysfs; its
+ * values are compared with iproute2 by tests/live_nmfilter.sh.
  */
 #include <check.h>
 #include <pcap/pcap.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/nicstats.h"
 #include "capture/nmfilter.h"
 
 static char expr[NM_NF_EXPR_MAX], err[256];
@@ -125,6 +128,18 @@ START_TEST(errors)
 }
 END_TEST
 
+START_TEST(nic_names)
+{
+	nm_nic_stats st;
+	ck_assert(nm_nic_read("lo", &st) && st.have[0]); /* rx_packets */
+	ck_assert(!nm_nic_read("no-such-nic0", &st));
+	ck_assert(!nm_nic_read("../../../etc", &st));
+	ck_assert(!nm_nic_read("..", &st));
+	ck_assert(!nm_nic_read("", &st));
+	ck_assert(!nm_nic_read(NULL, &st));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("nmfilter");
@@ -133,6 +148,9 @@ int main(void)
 	tcase_add_test(tc, semantics_on_a_frame);
 	tcase_add_test(tc, errors);
 	suite_add_tcase(s, tc);
+	TCase *nic = tcase_create("nicstats");
+	tcase_add_test(nic, nic_names);
+	suite_add_tcase(s, nic);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
