@@ -164,49 +164,106 @@ static void add_addr(nm_packet *pk, int t, int f, int host, uint32_t off, const 
 	nm_hide(pk, nm_add_string(pk, t, &fields[F_HOST], off, 4, s));
 }
 
-/* One option; returns its length, or 0 when the length byte is bad (the
- * rest of the options cannot be delimited then). */
-static uint32_t add_option(nm_packet *pk, int t, nm_cursor *opt)
+/* The option types Wireshark decodes, and how many bytes its decoder of
+ * each reads: a shorter option shows its type and length, then the read
+ * past its end is an exception that ends the whole IPv4 dissection (so the
+ * payload is not dissected).  Other types show no fields, only their size. */
+typedef struct opt_kind {
+	uint8_t type, need;
+} opt_kind;
+
+static const opt_kind known_opts[] = {
+	{130, 3},  /* Security */
+	{131, 3},  /* Loose Source Route */
+	{68, 4},   /* Time Stamp */
+	{133, 3},  /* Extended Security */
+	{134, 6},  /* Commercial Security (CIPSO): its DOI; tags not checked */
+	{7, 3},    /* Record Route */
+	{136, 4},  /* Stream ID */
+	{137, 3},  /* Strict Source Route */
+	{11, 4},   /* MTU Probe */
+	{12, 4},   /* MTU Reply */
+	{82, 12},  /* Traceroute */
+	{148, 4},  /* Router Alert */
+	{149, 2},  /* Selective Directed Broadcast */
+	{25, 8},   /* Quick-Start */
+};
+
+static const opt_kind *known_opt(uint8_t type)
+{
+	for (size_t i = 0; i < sizeof known_opts / sizeof known_opts[0]; i++)
+		if (known_opts[i].type == type)
+			return &known_opts[i];
+	return NULL;
+}
+
+/* The option type byte and its copy/class/number bits (EOL and NOP too). */
+static void add_opt_type(nm_packet *pk, int o, uint32_t at, uint8_t type)
+{
+	int ty = nm_add_uint(pk, o, &fields[F_OPT_TYPE], at, 1, type);
+	nm_add_bool(pk, ty, &fields[F_OPT_COPY], at, 1, type);
+	nm_add_uint(pk, ty, &fields[F_OPT_CLASS], at, 1, type);
+	nm_add_uint(pk, ty, &fields[F_OPT_NUMBER], at, 1, type);
+}
+
+enum { OPT_NEXT, OPT_STOP, OPT_BAD };
+
+/* A known option with a length: its fields, or OPT_BAD when it is too
+ * short for its decoder (Quick-Start reads its function first). */
+static int add_known(nm_packet *pk, int t, uint32_t at, uint8_t type, uint8_t len, const opt_kind *k)
+{
+	if (type == 25 && len < 3) {
+		nm_add_text(pk, t, at, len, "[Malformed IP Option: Quick-Start]");
+		return OPT_BAD;
+	}
+	int o = nm_add_text(pk, t, at, len, "IP Option - type %u", type);
+	add_opt_type(pk, o, at, type);
+	nm_add_uint(pk, o, &fields[F_OPT_LEN], at + 1, 1, len);
+	if (len >= k->need)
+		return OPT_NEXT;
+	nm_add_text(pk, o, at, len, "[Malformed IP Option: length %u, its fields need %u]", len, k->need);
+	return OPT_BAD;
+}
+
+/* One option, the cursor moved past it.  OPT_STOP when the rest of the
+ * options cannot be delimited (Wireshark then shows only a warning). */
+static int add_option(nm_packet *pk, int t, nm_cursor *opt)
 {
 	uint32_t at = opt->pos;
 	uint8_t type = nm_cur_u8(opt);
 	if (type == 0 || type == 1) {
 		int o = nm_add_text(pk, t, at, 1, type ? "IP Option - No-Operation (NOP)" : "IP Option - End of Options List (EOL)");
-		nm_add_uint(pk, o, &fields[F_OPT_TYPE], at, 1, type);
-		return 1;
+		add_opt_type(pk, o, at, type);
+		return type == 0 ? OPT_STOP : OPT_NEXT;
 	}
 	bool ok;
 	uint8_t len = nm_cur_peek(opt, 0, &ok);
-	if (ok && len >= 2 && !nm_cur_has(opt, len - 1u)) {
-		/* Wireshark shows only a warning then, no option fields */
+	if (!ok || len < 2) {
+		nm_add_text(pk, t, at, 1, "IP Option - type %u (with too-short option length)", type);
+		return OPT_STOP;
+	}
+	if (!nm_cur_has(opt, len - 1u)) {
 		nm_add_text(pk, t, at, 1, "IP Option - type %u (option length = %u bytes says option goes past end of options)",
 			    type, len);
-		return 0;
-	}
-	int o = nm_add_text(pk, t, at, ok ? len : 1, "IP Option - type %u", type);
-	int ty = nm_add_uint(pk, o, &fields[F_OPT_TYPE], at, 1, type);
-	nm_add_bool(pk, ty, &fields[F_OPT_COPY], at, 1, type);
-	nm_add_uint(pk, ty, &fields[F_OPT_CLASS], at, 1, type);
-	nm_add_uint(pk, ty, &fields[F_OPT_NUMBER], at, 1, type);
-	if (!ok)
-		return 0;
-	nm_add_uint(pk, o, &fields[F_OPT_LEN], at + 1, 1, len);
-	if (len < 2 || !nm_cur_has(opt, len - 1u)) {
-		nm_add_text(pk, o, at + 1, 1, "[Invalid length for option]");
-		return 0;
+		return OPT_STOP;
 	}
 	nm_cur_skip(opt, len - 1u);
-	return len;
+	const opt_kind *k = known_opt(type);
+	if (k)
+		return add_known(pk, t, at, type, len, k);
+	nm_add_text(pk, t, at, len, "Unknown (0x%02x) (%u bytes)", type, len);
+	return OPT_NEXT;
 }
 
-static void add_options(nm_packet *pk, int t, nm_cursor *opt)
+/* False when an option was too short for its fields (an exception in
+ * Wireshark, which then dissects nothing past the IPv4 header). */
+static bool add_options(nm_packet *pk, int t, nm_cursor *opt)
 {
 	int o = nm_add_text(pk, t, opt->pos, nm_cur_left(opt), "Options: (%u bytes)", nm_cur_left(opt));
-	while (nm_cur_left(opt) > 0) {
-		bool eol = nm_cur_peek(opt, 0, &(bool){false}) == 0;
-		if (!add_option(pk, o, opt) || eol)
-			break;
-	}
+	int r = OPT_NEXT;
+	while (r == OPT_NEXT && nm_cur_left(opt) > 0)
+		r = add_option(pk, o, opt);
+	return r != OPT_BAD;
 }
 
 typedef struct ip_hdr {
@@ -347,8 +404,7 @@ static int dissect_body(nm_packet *pk, nm_cursor *c, int t, const ip_hdr *h)
 	nm_cursor opt = nm_cur_sub(c, hlen - 20);
 	if (nm_cur_left(&opt) < hlen - 20)
 		return NM_TRUNCATED;
-	if (hlen > 20)
-		add_options(pk, t, &opt);
+	bool opts_ok = hlen == 20 || add_options(pk, t, &opt);
 	/* A total length of 0 is what TCP segmentation offload leaves in
 	 * captures taken on the sender: the frame holds the real datagram. */
 	uint32_t total = h->len ? h->len : hlen + nm_cur_left(c);
@@ -356,6 +412,10 @@ static int dissect_body(nm_packet *pk, nm_cursor *c, int t, const ip_hdr *h)
 	nm_cursor pl = nm_cur_sub(c, total - hlen);
 	pk->ip_ttl = h->ttl;
 	pk->ip_plen = total - hlen < on_wire ? total - hlen : on_wire;
+	if (!opts_ok) {
+		nm_cur_skip(&pl, nm_cur_left(&pl)); /* not dissected, and not a trailer */
+		return NM_MALFORMED;
+	}
 
 	if (h->frag & 0x3fff)
 		return dissect_fragment(pk, t, h, &pl);

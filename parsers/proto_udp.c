@@ -71,15 +71,18 @@ static int dissect_udp(nm_packet *pk, nm_cursor *c, int parent)
 		return NM_MALFORMED;
 	}
 	nm_add_uint(pk, t, &fields[F_CHECKSUM], s + 6, 2, sum);
-	if (pk->ip_plen && ulen > pk->ip_plen) {
+	/* A length past the IP payload is flagged, but (as Wireshark) the IP
+	 * payload is still shown and handed on. */
+	bool bogus = pk->ip_plen && ulen > pk->ip_plen;
+	if (bogus)
 		nm_append_info(pk, " [BAD UDP LENGTH %u > IP PAYLOAD LENGTH] Len=%u", ulen, ulen - 8);
-		return NM_MALFORMED;
-	}
-	nm_append_info(pk, " Len=%u", ulen - 8);
-	nm_cursor pl = nm_cur_sub(c, ulen - 8);
+	else
+		nm_append_info(pk, " Len=%u", ulen - 8);
+	nm_cursor pl = nm_cur_sub(c, (bogus ? pk->ip_plen : ulen) - 8);
 	if (nm_cur_left(&pl))
 		nm_add_bytes(pk, t, &fields[F_PAYLOAD], pl.pos, nm_cur_left(&pl), pk->data + pl.pos);
-	return nm_port_handoff(NM_TAB_UDP_PORT, sport, dport, pk, &pl);
+	int r = nm_port_handoff(NM_TAB_UDP_PORT, sport, dport, pk, &pl);
+	return r == NM_OK && bogus ? NM_MALFORMED : r;
 }
 
 static void init_udp(void)
