@@ -180,11 +180,46 @@ static int dissect_radius(nm_packet *pk, nm_cursor *c, int parent)
 	return NM_OK;
 }
 
-static void init_radius(void)
+static bool radius_port(uint16_t port)
 {
 	static const uint16_t ports[] = {1645, 1646, 1700, 1812, 1813, 3799};
 	for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++)
-		nm_handoff_add(NM_TAB_UDP_PORT, ports[i], &nm_proto_radius);
+		if (ports[i] == port)
+			return true;
+	return false;
+}
+
+/* Packet type codes Wireshark 4.0 knows (its radius_pkt_type_codes). */
+static bool known_code(uint8_t code)
+{
+	return (code >= 1 && code <= 13) || (code >= 21 && code <= 27) || (code >= 29 && code <= 34) ||
+	       (code >= 40 && code <= 45) || code == 50 || code == 51 || (code >= 129 && code <= 132);
+}
+
+/*
+ * Wireshark's RADIUS dissector, though registered on the RADIUS ports,
+ * declines a payload whose code it does not know or whose length is
+ * outside 20..4096 (RFC 2865 3); the payload is then data.  Our port table
+ * cannot decline, so RADIUS is found by this test instead, which runs
+ * when no port entry matched: the same ports, the same check.  A payload
+ * too short for the length word is RADIUS (Wireshark's read throws there).
+ */
+static bool is_radius(const nm_packet *pk, const nm_cursor *c)
+{
+	if (!radius_port(pk->flow.sport) && !radius_port(pk->flow.dport))
+		return false;
+	nm_cursor r = *c;
+	uint8_t code = nm_cur_u8(&r);
+	if (r.err || !known_code(code))
+		return false;
+	nm_cur_u8(&r);
+	uint16_t len = nm_cur_be16(&r);
+	return r.err || (len >= 20 && len <= 4096);
+}
+
+static void init_radius(void)
+{
+	nm_heur_add(NM_TAB_UDP_PORT, is_radius, &nm_proto_radius);
 }
 
 nm_protocol nm_proto_radius = {

@@ -649,6 +649,48 @@ START_TEST(x509_certificates)
 }
 END_TEST
 
+/*
+ * RADIUS on its port is still declined, as by Wireshark's is_radius(), when
+ * the code is unknown or the length is outside 20..4096: crafted UDP/1812
+ * payloads (code 64; length 19; a valid header; length 4097), values from
+ * tshark 4.0.17.  hncp_dhcpv6data-oobr.pcap (port 1646, code 64) is the
+ * corpus case.
+ */
+START_TEST(radius_declined)
+{
+	static const struct {
+		const char *hex, *protocols, *data;
+	} v[] = {
+		{"000102030405000a0b0c0d0e08004500003000000000401166bb0a0000010a0000029c400714001c0000"
+		 "40070014000102030405060708090a0b0c0d0e0f",
+		 "eth:ethertype:ip:udp:data", "40070014000102030405060708090a0b0c0d0e0f"},
+		{"000102030405000a0b0c0d0e08004500003000000000401166bb0a0000010a0000029c400714001c0000"
+		 "01070013000102030405060708090a0b0c0d0e0f",
+		 "eth:ethertype:ip:udp:data", "01070013000102030405060708090a0b0c0d0e0f"},
+		{"000102030405000a0b0c0d0e08004500003000000000401166bb0a0000010a0000029c400714001c0000"
+		 "01070014000102030405060708090a0b0c0d0e0f",
+		 "eth:ethertype:ip:udp:radius", ""},
+		{"000102030405000a0b0c0d0e08004500003000000000401166bb0a0000010a0000029c400714001c0000"
+		 "01071001000102030405060708090a0b0c0d0e0f",
+		 "eth:ethertype:ip:udp:data", "01071001000102030405060708090a0b0c0d0e0f"},
+	};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		uint32_t n;
+		uint8_t *b = from_hex(v[i].hex, &n);
+		dissected d;
+		dissect(&d, b, n, 1, true);
+		ck_assert_str_eq(d.pk.protocols, v[i].protocols);
+		ck_assert_str_eq(field(&d, "data.data"), v[i].data);
+		if (!v[i].data[0]) {
+			ck_assert_str_eq(d.pk.info, "Access-Request id=7");
+			ck_assert_str_eq(field(&d, "radius.length"), "20");
+		}
+		release(&d);
+		free(b);
+	}
+}
+END_TEST
+
 /* Every prefix of every vector, and single-bit flips of each byte, through
  * both the ingest path and the tree path: nothing may read out of bounds
  * (ASan) and a cut frame must be marked. */
@@ -707,6 +749,7 @@ static Suite *appa_suite(void)
 	tcase_add_test(tc, ber_reader_bounds);
 	tcase_add_test(tc, hostile_inputs);
 	tcase_add_test(tc, x509_certificates);
+	tcase_add_test(tc, radius_declined);
 	suite_add_tcase(s, tc);
 	return s;
 }
