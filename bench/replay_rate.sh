@@ -9,7 +9,7 @@
 #             queue drop (the capture's own counters, read from the API);
 #   tcpdump:  "packets captured" = frames sent, "dropped by kernel" = 0.
 # The requested rate doubles from START until a trial fails, then a binary
-# search narrows it to within 5%; the figure reported is the rate
+# search narrows it to within 5%, the two tools' trials alternating; the figure reported is the rate
 # tcpreplay achieved (its "Rated:" pps) in the fastest passing trial, as on
 # a shared CPU it may fall short of the request.  When doubling the request
 # twice running no longer makes tcpreplay 10% faster the search stops and the figure is
@@ -112,43 +112,56 @@ trial_tcpdump() {
 	echo "$st ${got:-0} captured=$c kernel_drops=$d"
 }
 
-# search TOOL: prints the highest rate tcpreplay achieved ("Rated:") in a
-# passing trial, prefixed ">=" when tcpreplay itself stopped getting faster
-search() {
-	tool=$1 lo=0 hi=0 rate=$START best=0 flat=0 capped=
-	while :; do
-		set -- $(trial_"$tool" "$rate")
-		echo "  $tool --pps=$rate: $*" >&2
-		if [ "$1" != ok ]; then hi=$rate; break; fi
-		lo=$rate
-		if [ "$2" -le $((best * 11 / 10)) ]; then
+# One search step of TOOL (netmond or tcpdump): a trial at its current
+# rate, then its next rate.  Its state lives in variables suffixed _TOOL:
+# rate, lo/hi (highest passing / lowest failing request, hi 0 while
+# doubling), best (highest "Rated:" pps of a passing trial), flat (requests
+# in a row that did not make tcpreplay faster), capped, done.
+step() {
+	t=$1
+	eval "rate=\$rate_$t lo=\$lo_$t hi=\$hi_$t best=\$best_$t flat=\$flat_$t capped=\$capped_$t done="
+	set -- $(trial_"$t" "$rate")
+	echo "  $t --pps=$rate: $*" >&2
+	# bounds are the rates tcpreplay reached, so that the bisection does
+	# not wander among requests the sender cannot reach anyway
+	got=$(($2 < rate ? $2 : rate))
+	if [ "$1" = ok ]; then
+		lo=$got
+		if [ "$hi" = 0 ] && [ "$2" -le $((best * 11 / 10)) ]; then
 			flat=$((flat + 1))
-			[ "$2" -gt "$best" ] && best=$2
-			if [ "$flat" -ge 2 ]; then capped=">="; break; fi
 		else
-			flat=0 best=$2
+			flat=0
 		fi
+		[ "$2" -gt "$best" ] && best=$2
+		[ "$hi" = 0 ] && [ "$flat" -ge 2 ] && capped=">=" done=1
+	else
+		hi=$got
+	fi
+	if [ -z "$done" ] && [ "$hi" = 0 ]; then
 		rate=$((rate * 2))
-	done
-	while [ -z "$capped" ] && [ "$lo" -gt 0 ] && [ $((hi - lo)) -gt $((lo / 20)) ]; do
+	elif [ -z "$done" ]; then
+		[ "$lo" = 0 ] || [ $((hi - lo)) -le $((lo / 20)) ] && done=1
 		rate=$(((lo + hi) / 2))
-		set -- $(trial_"$tool" "$rate")
-		echo "  $tool --pps=$rate: $*" >&2
-		if [ "$1" = ok ]; then
-			lo=$rate
-			[ "$2" -gt "$best" ] && best=$2
-		else
-			hi=$rate
-		fi
-	done
-	echo "$capped$best"
+	fi
+	eval "rate_$t=\$rate lo_$t=\$lo hi_$t=\$hi best_$t=\$best flat_$t=\$flat capped_$t=\$capped done_$t=\$done"
 }
 
+# The two searches take turns, so both see the machine's load alike.
+for t in netmond tcpdump; do
+	eval "rate_$t=$START lo_$t=0 hi_$t=0 best_$t=0 flat_$t=0 capped_$t= done_$t="
+done
 echo "bench-live: $PCAP x $LOOPS = $SENT frames per trial, on veth $HOST; $(nproc) CPUs, load average $(cut -d" " -f1-3 /proc/loadavg)"
-N=$(search netmond)
-T=$(search tcpdump)
+while [ -z "$done_netmond" ] || [ -z "$done_tcpdump" ]; do
+	[ -n "$done_netmond" ] || step netmond
+	[ -n "$done_tcpdump" ] || step tcpdump
+done
+N=$capped_netmond$best_netmond
+T=$capped_tcpdump$best_tcpdump
 echo "highest zero-drop replay rate (frames/s): netmond $N, tcpdump -w /dev/null $T"
 echo "load average at the end: $(cut -d" " -f1-3 /proc/loadavg) (other load makes the figures vary)"
 python3 -c "
-n, t = int('$N'.lstrip('>=')), int('$T'.lstrip('>='))
-print('ratio netmond/tcpdump: %s' % ('%.2f' % (n / t) if n and t else 'n/a'))"
+n, t = '$N', '$T'
+if n.startswith('>=') or t.startswith('>='):
+    print('ratio: n/a (a >= figure is where tcpreplay stopped getting faster with that capture running, not a drop)')
+else:
+    print('ratio netmond/tcpdump: %s' % ('%.2f' % (int(n) / int(t)) if int(n) and int(t) else 'n/a'))"
