@@ -17,5 +17,5 @@ static void init_llmnr(void)
 }
 
 nm_protocol nm_proto_llmnr = {
-	"llmnr", "LLMNR", "Link-local Multicast Name Resolution", NULL, 0, dissect_llmnr, init_llmnr, 0,
+    "llmnr", "LLMNR", "Link-local Multicast Name Resolution", NULL, 0, dissect_llmnr, init_llmnr, 0,
 };

@@ -22,13 +22,13 @@
 enum { F_VERSION, F_SERIAL, F_ALGORITHM, F_ATTR_OID, F_COUNTRY, F_UTF8, F_PRINTABLE, F_COUNT };
 
 static const nm_field fields[] = {
-	[F_VERSION] = NM_F_NUM("x509af.version", "version", NM_FT_INT32, NM_BASE_DEC),
-	[F_SERIAL] = NM_F_BYTES("x509af.serialNumber", "serialNumber"),
-	[F_ALGORITHM] = {"x509af.algorithm.id", "Algorithm Id", NM_FT_OID, NM_BASE_NONE, NULL, 0, NULL},
-	[F_ATTR_OID] = {"x509if.oid", "Object Id", NM_FT_OID, NM_BASE_NONE, NULL, 0, NULL},
-	[F_COUNTRY] = NM_F_STR("x509sat.CountryName", "CountryName"),
-	[F_UTF8] = NM_F_STR("x509sat.uTF8String", "uTF8String"),
-	[F_PRINTABLE] = NM_F_STR("x509sat.printableString", "printableString"),
+    [F_VERSION] = NM_F_NUM("x509af.version", "version", NM_FT_INT32, NM_BASE_DEC),
+    [F_SERIAL] = NM_F_BYTES("x509af.serialNumber", "serialNumber"),
+    [F_ALGORITHM] = {"x509af.algorithm.id", "Algorithm Id", NM_FT_OID, NM_BASE_NONE, NULL, 0, NULL},
+    [F_ATTR_OID] = {"x509if.oid", "Object Id", NM_FT_OID, NM_BASE_NONE, NULL, 0, NULL},
+    [F_COUNTRY] = NM_F_STR("x509sat.CountryName", "CountryName"),
+    [F_UTF8] = NM_F_STR("x509sat.uTF8String", "uTF8String"),
+    [F_PRINTABLE] = NM_F_STR("x509sat.printableString", "printableString"),
 };
 
 enum { TAG_INTEGER = 2, TAG_OID = 6, TAG_UTF8 = 12, TAG_PRINTABLE = 19, TAG_SEQUENCE = 16, TAG_SET = 17 };
@@ -72,9 +72,9 @@ static void algorithm(nm_packet *pk, int t, nm_cursor *c)
  * pseudonym (65). */
 static bool directory_string_type(const char *oid)
 {
-	static const char *const types[] = {"2.5.4.3",	"2.5.4.4",  "2.5.4.7",	"2.5.4.8",  "2.5.4.9",
-					    "2.5.4.10", "2.5.4.11", "2.5.4.12", "2.5.4.41", "2.5.4.42",
-					    "2.5.4.43", "2.5.4.44", "2.5.4.65"};
+	static const char *const types[] = {"2.5.4.3",  "2.5.4.4",  "2.5.4.7",  "2.5.4.8",  "2.5.4.9",
+	                                    "2.5.4.10", "2.5.4.11", "2.5.4.12", "2.5.4.41", "2.5.4.42",
+	                                    "2.5.4.43", "2.5.4.44", "2.5.4.65"};
 	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
 		if (!strcmp(oid, types[i]))
 			return true;
@@ -141,8 +141,9 @@ void nm_x509_certificate(nm_packet *pk, int parent, nm_cursor c)
 		return;
 	algorithm(pk, parent, &tbs);
 	name(pk, parent, &tbs); /* issuer */
+	/* validity: not shown */
 	if (!nm_ber_read(&tbs, &e) || !nm_cur_skip(&tbs, e.len))
-		return; /* validity */
+		return;
 	name(pk, parent, &tbs); /* subject */
 	if (enter(&tbs, TAG_SEQUENCE, &spki, &e))
 		algorithm(pk, parent, &spki);
@@ -157,5 +158,5 @@ static int dissect_x509(nm_packet *pk, nm_cursor *c, int parent)
 }
 
 nm_protocol nm_proto_x509af = {
-	"x509af", "X509AF", "X.509 Authentication Framework", fields, F_COUNT, dissect_x509, NULL, 0,
+    "x509af", "X509AF", "X.509 Authentication Framework", fields, F_COUNT, dissect_x509, NULL, 0,
 };
