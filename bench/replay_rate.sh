@@ -18,7 +18,7 @@
 #
 # Needs root, iproute2, tcpreplay, tcpdump, curl, python3.
 # Environment: NETMOND, PCAP (default the corpus' afs.pcap), LOOPS (100),
-# START (10000 pps), NETMOND_ARGS (extra netmond options).
+# START (10000 pps), NETMOND_ARGS (extra netmond options), PIN (see below).
 set -u
 
 die() { echo "bench-live: $*" >&2; exit 1; }
@@ -31,6 +31,12 @@ NETMOND=${NETMOND:-./netmond}
 PCAP=${PCAP:-${CORPUS:-../shared/captures/tcpdump-tests}/afs.pcap}
 [ -r "$PCAP" ] || die "no capture $PCAP (set PCAP or CORPUS)"
 LOOPS=${LOOPS:-100}
+# PIN=1: tcpreplay on CPU 0, the capture on the others (taskset), so that
+# the capture's own CPU use does not slow the sender down
+SEND_CPU= CAP_CPU=
+if [ "${PIN:-0}" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+	SEND_CPU="taskset -c 0" CAP_CPU="taskset -c 1-$(($(nproc) - 1))"
+fi
 START=${START:-10000}
 
 NS=nmbench$$
@@ -65,7 +71,7 @@ rx() { cat "/sys/class/net/$HOST/statistics/rx_packets"; }
 
 # replay RATE: sends SENT frames; prints tcpreplay's achieved pps
 replay() {
-	ip netns exec "$NS" tcpreplay -i "$PEER" --pps="$1" --loop="$LOOPS" "$PCAP" >"$TMP/replay.log" 2>&1
+	$SEND_CPU ip netns exec "$NS" tcpreplay -i "$PEER" --pps="$1" --loop="$LOOPS" "$PCAP" >"$TMP/replay.log" 2>&1
 	sed -n 's/.*Rated: [0-9.]* Bps, [0-9.]* Mbps, \([0-9.]*\) pps.*/\1/p' "$TMP/replay.log" | tail -1 | cut -d. -f1
 }
 # wait until the host end has received what was sent (or 10 s)
@@ -76,7 +82,7 @@ wait_rx() {
 # trial_netmond RATE: "ok|fail ACHIEVED detail"
 trial_netmond() {
 	rm -f "$TMP"/n.db*
-	"$NETMOND" --db "$TMP/n.db" --listen "127.0.0.1:$PORT" --webdir "$TMP" -i "$HOST" ${NETMOND_ARGS:-} \
+	$CAP_CPU "$NETMOND" --db "$TMP/n.db" --listen "127.0.0.1:$PORT" --webdir "$TMP" -i "$HOST" ${NETMOND_ARGS:-} \
 		2>"$TMP/netmond.log" &
 	PID=$!
 	for _ in $(seq 50); do curl -s "$API/status" >/dev/null && break; sleep 0.1; done
@@ -95,7 +101,7 @@ trial_netmond() {
 }
 
 trial_tcpdump() {
-	tcpdump -i "$HOST" -n -w /dev/null 2>"$TMP/tcpdump.log" &
+	$CAP_CPU tcpdump -i "$HOST" -n -w /dev/null 2>"$TMP/tcpdump.log" &
 	PID=$!
 	sleep 1
 	base=$(rx)
