@@ -336,6 +336,21 @@ static bool parse_limits(nm_req *r, const cJSON *l, nm_limits *out, enum MHD_Res
 	       lim_age(r, l, &out->age_s, ret);
 }
 
+/* "bad capture filter 'EXPR': REASON" would lose pcap's reason to the
+ * length of a compiled structured filter in a 512-byte message: keep the
+ * reason (the capture answer shows the expression when it works). */
+static const char *structured_reason(const char *err, const char *expr)
+{
+	static _Thread_local char out[512];
+	static const char lead[] = "bad capture filter '";
+	size_t n = strlen(lead), e = strlen(expr);
+	if (strncmp(err, lead, n) != 0 || strncmp(err + n, expr, e) != 0 || strncmp(err + n + e, "': ", 3) != 0)
+		return err;
+	snprintf(out, sizeof out, "filter: libpcap refuses the compiled expression for this source: %s",
+		 err + n + e + 3);
+	return out;
+}
+
 static bool parse_opts(nm_req *r, const cJSON *b, nm_source_opts *src, enum MHD_Result *ret)
 {
 	if (!opt_string(r, b, "interface", &src->iface, ret) || !opt_string(r, b, "file", &src->file, ret) ||
@@ -371,10 +386,13 @@ static enum MHD_Result start(nm_req *r)
 		cJSON_Delete(b);
 		return ret;
 	}
-	char err[512] = "";
+	char err[NM_NF_EXPR_MAX + 512] = ""; /* pcap's reason follows the filter text */
 	int64_t id = 0;
+	bool structured = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(b, "filter"));
 	int rc = nm_mgr_start(&src, &id, err, sizeof err); /* copies what it keeps */
 	cJSON_Delete(b);
+	if (rc != NM_MGR_OK && structured)
+		return mgr_error(r, rc, structured_reason(err, src.filter));
 	if (rc != NM_MGR_OK)
 		return mgr_error(r, rc, err);
 	return answer_view(r, MHD_HTTP_CREATED, id);
