@@ -14,9 +14,14 @@
 typedef struct nm_scan {
 	int64_t capture_id; /* 0: every capture */
 	/* SQL boolean (from nm_filter_sql) over the aliases f (frames) and
-	 * c (captures: id, linktype and first_ns, the time of frame 1); it may
+	 * c (captures: id, linktype, first_ns, the time of frame 1, and flow_gap,
+	 * the first flow id without a flows row); it may
 	 * query other tables (strings) itself.  NULL: every frame */
 	const char *where;
+	/* optional SELECT of (capture_id, first_number): the frame_data chunks
+	 * holding every frame `where` lets through (nm_filter_candidates);
+	 * only their frames are read */
+	const char *cand;
 	/* keyset position, exclusive: frames after it (before it when desc);
 	 * desc with after_capture 0 starts from the newest frame */
 	int64_t after_capture;

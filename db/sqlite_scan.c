@@ -93,27 +93,67 @@ static int on_progress(void *ctx)
 	return nm_scan_now_ns() > *(const int64_t *)ctx;
 }
 
+/* The first flow id of each capture with no flows row (yet): flow ids
+ * are dense from 1, so frames below it have their flow written (see
+ * filter/sql_flow.c).  Counting rows against the largest id is the common
+ * quick answer; the gap search only runs for a capture still writing. */
+#define FLOW_GAP                                                                                      \
+	"CASE WHEN NOT EXISTS (SELECT 1 FROM flows WHERE capture_id = captures.id AND id = 1) THEN 1" \
+	" WHEN (SELECT count(*) FROM flows WHERE capture_id = captures.id)"                          \
+	" = (SELECT max(id) FROM flows WHERE capture_id = captures.id)"                              \
+	" THEN (SELECT max(id) FROM flows WHERE capture_id = captures.id) + 1"                       \
+	" ELSE (SELECT min(a.id) + 1 FROM flows a WHERE a.capture_id = captures.id AND NOT EXISTS"  \
+	" (SELECT 1 FROM flows b WHERE b.capture_id = a.capture_id AND b.id = a.id + 1)) END"
+
+/* The captures as c: frame.time_relative counts from frame 1, as in
+ * Wireshark, not from the capture's earliest time (captures.first_ns);
+ * worked out once per capture, not per row. */
+static char *with_c(const nm_scan *q)
+{
+	bool gap = (q->where && strstr(q->where, "flow_gap")) || q->cand;
+	return sqlite3_mprintf("WITH c AS MATERIALIZED (SELECT id, linktype, coalesce((SELECT ts_ns FROM frames"
+			       " WHERE capture_id = captures.id AND number = 1), first_ns) AS first_ns, %s AS flow_gap"
+			       " FROM captures)",
+			       gap ? FLOW_GAP : "0");
+}
+
+/* With candidate chunks (q->cand), frames are read chunk by chunk in key
+ * order, skipping the other chunks: the unary + keeps SQLite from
+ * driving the scan by the candidate list, which would need a sort before
+ * the first row (and a first page could no longer stop early). */
+static char *from_clause(const nm_scan *q)
+{
+	if (!q->cand)
+		return sqlite3_mprintf("frames f");
+	return sqlite3_mprintf("frame_data d CROSS JOIN frames f ON f.capture_id = d.capture_id"
+			       " AND f.number BETWEEN d.first_number AND d.first_number + d.count - 1"
+			       " AND (+d.capture_id, +d.first_number) IN (SELECT capture_id, first_number FROM (%s))",
+			       q->cand);
+}
+
 static sqlite3_stmt *prepare(sq_store *s, const nm_scan *q)
 {
-	char *sql = sqlite3_mprintf(
-		/* frame.time_relative counts from frame 1, as in Wireshark, not from
-		 * the capture's earliest time (captures.first_ns); worked out once
-		 * per capture, not per row */
-		"WITH c AS MATERIALIZED (SELECT id, linktype, coalesce((SELECT ts_ns FROM frames"
-		" WHERE capture_id = captures.id AND number = 1), first_ns) AS first_ns FROM captures)"
-		" SELECT f.capture_id, f.number, f.ts_ns, f.len, f.caplen, f.iface, f.flags, f.src, f.dst,"
-		" p.text, f.info, c.linktype, c.first_ns"
-		" FROM frames f LEFT JOIN strings p ON p.id = f.protocol"
-		" LEFT JOIN c ON c.id = f.capture_id"
-		" WHERE %s (f.capture_id, f.number) %s (?1, ?2) AND (%s)"
-		" ORDER BY f.capture_id %s, f.number %s",
-		q->capture_id ? "f.capture_id = ?3 AND" : "", q->desc ? "<" : ">", q->where ? q->where : "1",
-		q->desc ? "DESC" : "", q->desc ? "DESC" : "");
+	char *with = with_c(q), *from = from_clause(q);
+	const char *dir = q->desc ? "DESC" : "";
+	char *order = q->cand ? sqlite3_mprintf("d.capture_id %s, d.first_number %s, f.number %s", dir, dir, dir)
+			      : sqlite3_mprintf("f.capture_id %s, f.number %s", dir, dir);
+	char *sql = with && from && order
+			    ? sqlite3_mprintf("%s SELECT f.capture_id, f.number, f.ts_ns, f.len, f.caplen, f.iface,"
+					      " f.flags, f.src, f.dst, p.text, f.info, c.linktype, c.first_ns"
+					      " FROM %s LEFT JOIN strings p ON p.id = f.protocol"
+					      " LEFT JOIN c ON c.id = f.capture_id"
+					      " WHERE %s (f.capture_id, f.number) %s (?1, ?2) AND (%s) ORDER BY %s",
+					      with, from, q->capture_id ? "f.capture_id = ?3 AND" : "",
+					      q->desc ? "<" : ">", q->where ? q->where : "1", order)
+			    : NULL;
 	sqlite3_stmt *st = NULL;
 	if (!sql || sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		sq_fail_db(s, "preparing the filter query");
 		st = NULL;
 	}
+	sqlite3_free(with);
+	sqlite3_free(from);
+	sqlite3_free(order);
 	sqlite3_free(sql);
 	if (!st)
 		return NULL;

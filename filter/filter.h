@@ -44,6 +44,20 @@ bool nm_filter_match(const nm_filter *f, const nm_tree *t, const uint8_t *data, 
  */
 char *nm_filter_sql(const nm_filter *f, bool *exact);
 
+/*
+ * A faster way in for selective filters: a malloc'd SQL SELECT of
+ * (capture_id, first_number) rows naming the chunks of stored frames
+ * (frame_data) that may hold matches, from the per-chunk summary
+ * chunk_keys (c = captures as above, with flow_gap; duplicates possible),
+ * or NULL when the filter has no part it answers (addresses, ports).
+ */
+char *nm_filter_candidates(const nm_filter *f);
+
+/* False only when the frame cannot match: an address the filter needs
+ * (ip.addr == X and the like, under and/or) is nowhere in its bytes.
+ * Far cheaper than dissecting, so it is asked first. */
+bool nm_filter_bytes_may_match(const nm_filter *f, const uint8_t *data, uint32_t caplen);
+
 /* Field and protocol names starting with `prefix`, sorted; the count found
  * (at most max are stored). */
 size_t nm_filter_complete(const char *prefix, const char **out, size_t max);

@@ -21,8 +21,12 @@ static int check(const char *text)
 	}
 	bool exact;
 	char *sql = nm_filter_sql(f, &exact);
+	char *cand = nm_filter_candidates(f);
 	printf("ok sql=%s exact=%d\n", sql, exact);
+	if (cand)
+		printf("candidates=%s\n", cand);
 	free(sql);
+	free(cand);
 	nm_filter_free(f);
 	return 0;
 }

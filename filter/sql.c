@@ -15,16 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "filter/ast.h"
+#include "filter/filter.h"
+#include "filter/sql_int.h"
 
-typedef struct sbuf {
-	char *s;
-	size_t n, cap;
-	bool oom;
-} sbuf;
+#define put flt_put
 
-static void put(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(sbuf *b, const char *fmt, ...)
+void flt_put(sbuf *b, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -47,13 +43,6 @@ static void put(sbuf *b, const char *fmt, ...)
 	va_end(ap);
 	b->n += (size_t)n;
 }
-
-enum { SQL_NONE, SQL_SUPERSET, SQL_EXACT };
-
-/* Conditions on the protocol path are worked out once per distinct path
- * (the interned strings) instead of once per frame: SQLite evaluates the
- * uncorrelated subquery once.  A frame without a path has id 0, no row. */
-#define PATH_IN "coalesce(f.protocols, 0) IN (SELECT id FROM strings WHERE "
 
 /* The column behind a frame field, or NULL; *ns: the value is in ns. */
 static const char *column(const opd *o, bool *ns)
@@ -153,49 +142,7 @@ static bool protocols_cmp(sbuf *b, const expr *e)
 	return true;
 }
 
-/* Addresses: the summary columns hold the innermost IP layer's source and
- * destination, so they answer ip.addr == X for frames with one IP layer;
- * frames with several (tunnels, ICMP errors) are let through to the
- * dissector.  A superset, never exact. */
-static int addr_sql(sbuf *b, const expr *e)
-{
-	const char *n = e->l->field->name, *fam = e->r->cls == C_IPV4 ? "ip" : "ipv6";
-	bool v4 = e->r->cls == C_IPV4;
-	char text[64];
-	if (e->op != T_EQ || e->r->kind != O_LIT || e->r->v.prefix != (v4 ? 32 : 128))
-		return SQL_NONE;
-	if (v4) {
-		uint8_t a[4] = {(uint8_t)(e->r->v.u >> 24), (uint8_t)(e->r->v.u >> 16), (uint8_t)(e->r->v.u >> 8),
-				(uint8_t)e->r->v.u};
-		nm_fmt_ipv4(text, sizeof text, a);
-	} else {
-		nm_fmt_ipv6(text, sizeof text, e->r->v.ip);
-	}
-	const char *suffix = strchr(n, '.') + 1;
-	bool src = !strcmp(suffix, "src") || !strcmp(suffix, "addr");
-	bool dst = !strcmp(suffix, "dst") || !strcmp(suffix, "addr");
-	if (!src && !dst)
-		return SQL_NONE;
-	put(b, "f.src = '%s' OR f.dst = '%s'", src ? text : "", dst ? text : "");
-	/* P: ":eth:ethertype:ip:udp:"; one IP layer: ":ip:" once, no ":ipv6:" */
-#define P "(':' || text || ':')"
-	put(b, " OR " PATH_IN "instr(substr(" P ", instr(" P ", ':%s:') + 1), ':%s:') > 0 OR instr(" P ", ':%s:') > 0",
-	    fam, fam, v4 ? "ipv6" : "ip");
-#undef P
-	put(b, ")");
-	return SQL_SUPERSET;
-}
-
 static int cmp_sql_exact(sbuf *b, const expr *e);
-
-static bool is_addr_field(const opd *o)
-{
-	if (o->kind != O_FIELD)
-		return false;
-	const char *n = o->field->name;
-	return !strcmp(n, "ip.src") || !strcmp(n, "ip.dst") || !strcmp(n, "ip.addr") || !strcmp(n, "ipv6.src") ||
-	       !strcmp(n, "ipv6.dst") || !strcmp(n, "ipv6.addr");
-}
 
 /* The field an operand reads (through slices, functions and masks), or
  * NULL; count() is left out: count(x) == 0 holds without x. */
@@ -214,7 +161,8 @@ static int implied_proto(sbuf *b, const opd *o)
 	const nm_protocol *p = f ? nm_field_protocol(f) : NULL;
 	if (!p || !strcmp(p->name, "frame"))
 		return SQL_NONE;
-	put(b, PATH_IN "instr(':' || text || ':', ':%s:') > 0)", p->name);
+	/* a path clipped at NM_PROTOCOLS_LEN may have lost the name */
+	put(b, PATH_IN "instr(" PATH_TEXT ", ':%s:') > 0 OR length(text) >= %d)", p->name, NM_PROTOCOLS_LEN - 1);
 	return SQL_SUPERSET;
 }
 
@@ -232,8 +180,9 @@ static int cmp_sql_exact(sbuf *b, const expr *e)
 {
 	if (is_protocols(e->l))
 		return protocols_cmp(b, e) ? SQL_EXACT : SQL_NONE;
-	if (is_addr_field(e->l))
-		return addr_sql(b, e);
+	int lv = flt_flow_sql(b, e);
+	if (lv != SQL_NONE)
+		return lv;
 	const char *op = sql_op(e->op);
 	if (!op || e->r->kind != O_LIT || (e->r->cls != C_UINT && e->r->cls != C_DOUBLE))
 		return SQL_NONE;
@@ -352,6 +301,53 @@ char *nm_filter_sql(const nm_filter *f, bool *exact)
 		free(b.s);
 		*exact = false;
 		return strdup("1");
+	}
+	return b.s;
+}
+
+/* Chunks that may hold e's matches; false when e has no part chunk_keys
+ * answers (an and needs one side, an or both). */
+static bool cand_sql(sbuf *b, const expr *e)
+{
+	size_t mark = b->n;
+	bool ok = false;
+	switch (e->kind) {
+	case E_AND:
+		ok = cand_sql(b, e->a) || cand_sql(b, e->b);
+		break;
+	case E_OR:
+		ok = cand_sql(b, e->a);
+		if (ok) {
+			put(b, " UNION ALL ");
+			ok = cand_sql(b, e->b);
+		}
+		break;
+	case E_CMP:
+		ok = flt_flow_cand(b, e);
+		break;
+	default:
+		break;
+	}
+	if (!ok)
+		b->n = mark;
+	return ok;
+}
+
+/* SQLite refuses compound selects of more than 500 parts. */
+static bool too_many_parts(const char *s)
+{
+	int n = 0;
+	while ((s = strstr(s, " UNION ALL ")) != NULL && n <= 400)
+		s++, n++;
+	return n > 400;
+}
+
+char *nm_filter_candidates(const nm_filter *f)
+{
+	sbuf b = {0};
+	if (!f->root || !cand_sql(&b, f->root) || b.oom || too_many_parts(b.s)) {
+		free(b.s);
+		return NULL;
 	}
 	return b.s;
 }

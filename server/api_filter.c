@@ -55,9 +55,11 @@ bool nm_fscan_open(nm_req *r, nm_fscan *fs, enum MHD_Result *ret)
 	fs->budget_ns = (int64_t)budget * 1000000;
 	fs->force_dissect = dissect != 0;
 	fs->where = nm_filter_sql(fs->filter, &fs->exact);
+	fs->cand = nm_filter_candidates(fs->filter);
 	if (fs->force_dissect) {
 		free(fs->where);
-		fs->where = NULL;
+		free(fs->cand);
+		fs->where = fs->cand = NULL;
 		fs->exact = false;
 	}
 	fs->tree = nm_tree_new(4096, 1 << 20);
@@ -75,6 +77,7 @@ void nm_fscan_close(nm_fscan *fs)
 {
 	nm_filter_free(fs->filter);
 	free(fs->where);
+	free(fs->cand);
 	nm_tree_free(fs->tree);
 	memset(fs, 0, sizeof *fs);
 }
@@ -101,6 +104,8 @@ bool nm_fscan_match(nm_fscan *fs, const nm_frame_full *f, bool need_tree)
 {
 	if (fs->exact && !need_tree)
 		return true;
+	if (!fs->exact && !nm_filter_bytes_may_match(fs->filter, f->bytes, f->bytes ? f->row.caplen : 0))
+		return false;
 	nm_fscan_dissect(fs, f);
 	return fs->exact || nm_filter_match(fs->filter, fs->tree, f->bytes, f->bytes ? f->row.caplen : 0);
 }
@@ -110,6 +115,7 @@ nm_scan nm_fscan_query(const nm_fscan *fs, int64_t after_cap, uint64_t after_num
 	nm_scan q = {
 		.capture_id = fs->capture_id,
 		.where = fs->where,
+		.cand = fs->cand,
 		.after_capture = after_cap,
 		.after_number = after_num,
 		.desc = desc,

@@ -13,6 +13,7 @@
 typedef struct nm_fscan {
 	nm_filter *filter;
 	char *where;
+	char *cand; /* candidate frames by index (nm_filter_candidates) or NULL */
 	bool exact;   /* the SQL is the whole filter: no re-dissection */
 	nm_tree *tree;
 	int64_t capture_id;
