@@ -7,7 +7,8 @@
  * (capture/reasm.c): the frame whose fragment completes the datagram
  * dissects the whole payload, as Wireshark's frame does; other fragments,
  * and every fragment without a reassembler, show as data ("Fragmented IP
- * protocol").
+ * protocol"), except a first UDP fragment that was not wholly captured,
+ * which Wireshark does not try to reassemble but dissects as it is.
  */
 #include <stdio.h>
 #include <string.h>
@@ -380,12 +381,20 @@ static int dissect_fragment(nm_packet *pk, int t, const ip_hdr *h, nm_cursor *pl
 {
 	uint32_t off = (h->frag & 0x1fffu) * 8u;
 	nm_ip_reasm r = {0};
-	if (pk->defrag && h->proto == 17 && nm_cur_left(pl) == pk->ip_plen && !pl->err) {
+	uint32_t hlen = (h->vhl & 15u) * 4u;
+	bool whole = !pl->err && h->len >= hlen && nm_cur_left(pl) == h->len - hlen; /* all of it captured */
+	if (pk->defrag && h->proto == 17 && whole) {
 		nm_ip_frag f = {h->src, h->dst, h->id, h->proto, (h->frag & 0x2000) != 0, off, nm_cur_left(pl),
 				pk->data + pl->pos};
 		pk->defrag->ipv4(pk->defrag, pk, &f, &r);
 		if (r.data)
 			return dissect_reassembled(pk, t, h, &r);
+	} else if (pk->defrag && h->proto == 17 && off == 0) {
+		/* Wireshark does not reassemble a fragment it lacks bytes of; a
+		 * first one is dissected as it is, its UDP length unchecked
+		 * against the fragment (ip_plen 0: unknown). */
+		pk->ip_plen = 0;
+		return nm_ip_handoff(pk, pl, h->proto);
 	}
 	const char *name = nm_ipproto_name(h->proto);
 	nm_set_info(pk, "Fragmented IP protocol (proto=%s %u, off=%u, ID=%04x)", name ? name : "Unknown", h->proto,
