@@ -7,7 +7,8 @@
  * of matching frames is scanned from where the last one stopped (keyset
  * position), formatted into a buffer, and handed out.  So memory stays
  * bounded however many frames match, and no query stays open between
- * reads.
+ * reads.  The first batch is scanned before the status is sent (see
+ * start()).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@ typedef struct stream {
 	int64_t cap;
 	uint64_t num; /* keyset position of the last frame scanned */
 	bool done, started, failed;
+	int rc; /* of the last scan */
 	uint64_t rows;
 	char *buf;
 	size_t len, cap_bytes, off;
@@ -218,11 +220,15 @@ static int on_frame(void *ctx, const nm_frame_full *f)
 	return st->len >= FILL_BYTES;
 }
 
+/* Append the next batch of output (the buffer is empty, except for the
+ * header before the first batch). */
 static void fill(stream *st)
 {
-	st->len = st->off = 0;
+	if (st->off == st->len)
+		st->len = st->off = 0;
 	nm_scan q = nm_fscan_query(&st->fs, st->cap, st->num, false, true);
 	int rc = nm_store_scan(st->store, &q, on_frame, st);
+	st->rc = rc;
 	if (rc < 0) {
 		/* headers are gone: say so in the body, the only place left */
 		char msg[600];
@@ -280,6 +286,15 @@ static enum MHD_Result start(nm_req *r, stream *st, const char *type, const char
 			puts_(st, i ? "," : ""), puts_(st, st->names[i]);
 	if (st->fmt == F_CSV)
 		puts_(st, "\r\n");
+	/* The first batch is scanned before answering, so a filter that fails
+	 * or runs out of its budget there still gets its status (503 with a
+	 * JSON error); only a later batch can fail after the 200. */
+	fill(st);
+	if (st->failed) {
+		enum MHD_Result ret = nm_fscan_fail(r, st->store, st->rc);
+		release(st);
+		return ret;
+	}
 	struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, reader, st, release);
 	if (!resp) {
 		release(st);
