@@ -261,6 +261,17 @@ static void dissect_quote(nm_packet *pk, nm_cursor *c)
 	pk->protocol = protocol, pk->flags = flags, pk->ip_plen = plen, pk->flow = flow, pk->ip_ttl = ttl;
 }
 
+/* A type Wireshark has no decoder for (0, 5-127, 162-255): the rest of
+ * the message is icmpv6.data, and an empty rest is an exception there. */
+static int add_unknown_data(nm_packet *pk, nm_cursor *c, int t)
+{
+	uint32_t n = nm_cur_left(c);
+	if (n == 0)
+		return pk->caplen < pk->wirelen ? NM_TRUNCATED : NM_MALFORMED;
+	nm_add_bytes(pk, t, &fields[F_DATA], c->pos, n, nm_cur_take(c, n));
+	return NM_OK;
+}
+
 static int dissect_body(nm_packet *pk, nm_cursor *c, int t, uint8_t type, uint32_t s)
 {
 	if (type >= 1 && type <= 4) {
@@ -285,13 +296,13 @@ static int dissect_body(nm_packet *pk, nm_cursor *c, int t, uint8_t type, uint32
 		nm_add_uint(pk, t, &fields[F_ECHO_ID], s + 4, 2, id);
 		nm_add_uint(pk, t, &fields[F_ECHO_SEQ], s + 6, 2, seq);
 		nm_append_info(pk, " id=0x%04x, seq=%u, hop limit=%u", id, seq, pk->ip_ttl);
-		if (nm_cur_left(c))
-			nm_add_bytes(pk, t, &fields[F_DATA], c->pos, nm_cur_left(c), pk->data + c->pos);
-		return nm_call_data(pk, c, -1);
+		return nm_call_data(pk, c, -1); /* echo data is "data", not icmpv6.data */
 	}
 	if (type >= 133 && type <= 137)
 		return dissect_nd(pk, c, t, type, s);
-	return nm_call_data(pk, c, -1);
+	if (type < 128 || type > 161)
+		return add_unknown_data(pk, c, t);
+	return nm_call_data(pk, c, -1); /* types Wireshark decodes and we do not */
 }
 
 static int dissect_icmpv6(nm_packet *pk, nm_cursor *c, int parent)

@@ -137,39 +137,59 @@ static const char *opt_name(uint8_t type)
 	}
 }
 
-/* The TLV options of hop-by-hop and destination options headers, each an
- * ipv6.opt subtree as in Wireshark (Pad1 has only a type). */
-static void add_options(nm_packet *pk, int t, nm_cursor *o)
+/* CALIPSO (RFC 5570) is decoded from the header bytes whatever its option
+ * length says: 8 fixed bytes, then a bitmap of 4 * its compartment length.
+ * False when that runs past the header (an exception in Wireshark). */
+static bool calipso_fits(const nm_cursor *o, uint32_t data)
 {
-	while (nm_cur_left(o) > 0) {
-		uint32_t at = o->pos;
-		uint8_t type = nm_cur_u8(o);
-		const char *name = opt_name(type);
-		if (type == 0) {
-			int n = nm_add_none(pk, t, &fields[F_OPT], at, 1, "Pad1");
-			nm_add_uint(pk, n, &fields[F_OPT_TYPE], at, 1, type);
-			nm_add_none(pk, n, &fields[F_OPT_PAD1], at, 1, "Pad1");
-			continue;
-		}
-		uint8_t len = nm_cur_u8(o);
-		bool have_len = !o->err;
-		const uint8_t *v = have_len ? nm_cur_take(o, len) : NULL;
-		int n = name ? nm_add_none(pk, t, &fields[F_OPT], at, 2u + (v ? len : 0u), "%s", name)
-			     : nm_add_none(pk, t, &fields[F_OPT], at, 2u + (v ? len : 0u), "Unknown IPv6 Option (0x%02x)", type);
-		int ty = nm_add_uint(pk, n, &fields[F_OPT_TYPE], at, 1, type);
-		nm_add_uint(pk, ty, &fields[F_OPT_ACTION], at, 1, type);
-		nm_add_bool(pk, ty, &fields[F_OPT_CHANGE], at, 1, type);
-		nm_add_uint(pk, ty, &fields[F_OPT_REST], at, 1, type);
-		if (!have_len)
-			return;
-		nm_add_uint(pk, n, &fields[F_OPT_LEN], at + 1, 1, len);
-		if (o->err)
-			return;
-		if (type == 1 && len == 0) /* tshark prints empty bytes so */
-			nm_add_string(pk, n, &fields[F_OPT_PADN], at + 2, 0, "<none>");
-		else if (type == 1)
-			nm_add_bytes(pk, n, &fields[F_OPT_PADN], at + 2, len, v);
+	if (data > o->end || o->end - data < 8)
+		return false;
+	return o->end - data - 8 >= 4u * o->data[data + 4];
+}
+
+/* One TLV option as an ipv6.opt subtree (Pad1 has only a type); false when
+ * it runs past the header, which ends the dissection there. */
+static bool add_option(nm_packet *pk, int t, nm_cursor *o)
+{
+	uint32_t at = o->pos;
+	uint8_t type = nm_cur_u8(o);
+	const char *name = opt_name(type);
+	if (type == 0) {
+		int n = nm_add_none(pk, t, &fields[F_OPT], at, 1, "Pad1");
+		nm_add_uint(pk, n, &fields[F_OPT_TYPE], at, 1, type);
+		nm_add_none(pk, n, &fields[F_OPT_PAD1], at, 1, "Pad1");
+		return true;
 	}
+	uint8_t len = nm_cur_u8(o);
+	bool have_len = !o->err;
+	const uint8_t *v = have_len ? nm_cur_take(o, len) : NULL;
+	uint32_t shown = 2u + (v ? len : 0u);
+	int n = name ? nm_add_none(pk, t, &fields[F_OPT], at, shown, "%s", name)
+		     : nm_add_none(pk, t, &fields[F_OPT], at, shown, "Unknown IPv6 Option (0x%02x)", type);
+	int ty = nm_add_uint(pk, n, &fields[F_OPT_TYPE], at, 1, type);
+	nm_add_uint(pk, ty, &fields[F_OPT_ACTION], at, 1, type);
+	nm_add_bool(pk, ty, &fields[F_OPT_CHANGE], at, 1, type);
+	nm_add_uint(pk, ty, &fields[F_OPT_REST], at, 1, type);
+	if (!have_len)
+		return false;
+	nm_add_uint(pk, n, &fields[F_OPT_LEN], at + 1, 1, len);
+	if (o->err)
+		return false;
+	if (type == 1 && len == 0) /* tshark prints empty bytes so */
+		nm_add_string(pk, n, &fields[F_OPT_PADN], at + 2, 0, "<none>");
+	else if (type == 1)
+		nm_add_bytes(pk, n, &fields[F_OPT_PADN], at + 2, len, v);
+	return type != 0x07 || calipso_fits(o, at + 2);
+}
+
+/* The options of a hop-by-hop or destination options header; false when
+ * one runs past the header. */
+static bool add_options(nm_packet *pk, int t, nm_cursor *o)
+{
+	while (nm_cur_left(o) > 0)
+		if (!add_option(pk, t, o))
+			return false;
+	return true;
 }
 
 typedef struct ext_state {
@@ -178,9 +198,18 @@ typedef struct ext_state {
 	char info[96];
 } ext_state;
 
-static void add_len(nm_packet *pk, int t, const nm_field *f, uint32_t at, uint8_t nxt, uint8_t len)
+/* Next header and length, each as far as the frame holds it (Wireshark
+ * adds a header's fields one by one until a read fails). */
+static void add_len(nm_packet *pk, int t, const nm_field *f, nm_cursor *h, uint32_t at)
 {
+	bool ok;
+	uint8_t nxt = nm_cur_peek(h, 0, &ok);
+	if (!ok)
+		return;
 	nm_add_uint(pk, t, &f[X_NXT], at, 1, nxt);
+	uint8_t len = nm_cur_peek(h, 1, &ok);
+	if (!ok)
+		return;
 	nm_add_uint(pk, t, &f[X_LEN], at + 1, 1, len);
 	nm_add_uint(pk, t, &f[X_LEN_OCT], at + 1, 1, (len + 1u) * 8u);
 }
@@ -209,7 +238,20 @@ static int ext_fragment(nm_packet *pk, nm_cursor *c, ext_state *st)
 	return NM_OK;
 }
 
-/* Hop-by-hop, destination options and routing: a length in 8-octet units. */
+/* Routing type and segments left, as far as the frame holds them. */
+static void add_routing(nm_packet *pk, int t, nm_cursor *h, uint32_t at)
+{
+	bool ok;
+	uint8_t type = nm_cur_peek(h, 0, &ok);
+	if (ok)
+		nm_add_uint(pk, t, &rt_fields[R_TYPE], at + 2, 1, type);
+	uint8_t segleft = nm_cur_peek(h, 1, &ok);
+	if (ok)
+		nm_add_uint(pk, t, &rt_fields[R_SEGLEFT], at + 3, 1, segleft);
+}
+
+/* Hop-by-hop, destination options and routing: a length in 8-octet units.
+ * A header cut by the frame end shows what it holds, then is truncated. */
 static int ext_generic(nm_packet *pk, nm_cursor *c, uint8_t kind, ext_state *st)
 {
 	uint32_t at = c->pos;
@@ -218,21 +260,19 @@ static int ext_generic(nm_packet *pk, nm_cursor *c, uint8_t kind, ext_state *st)
 	uint32_t total = ((uint32_t)len + 1u) * 8u;
 	const nm_protocol *p = kind == 0 ? &nm_proto_ipv6_hopopts
 			       : kind == 60 ? &nm_proto_ipv6_dstopts : &nm_proto_ipv6_routing;
-	int t = push_ext(pk, p, at, ok && nm_cur_has(c, total) ? total : nm_cur_left(c));
-	if (!ok || !nm_cur_has(c, total))
-		return NM_TRUNCATED;
-	nm_cursor h = nm_cur_sub(c, total);
+	bool whole = ok && nm_cur_has(c, total);
+	int t = push_ext(pk, p, at, whole ? total : nm_cur_left(c));
+	nm_cursor h = nm_cur_sub(c, whole ? total : nm_cur_left(c));
+	add_len(pk, t, p->fields, &h, at);
 	st->nxt = nm_cur_u8(&h);
 	nm_cur_skip(&h, 1);
-	add_len(pk, t, p->fields, at, st->nxt, len);
-	if (kind != 43) {
-		add_options(pk, t, &h);
-		return NM_OK;
-	}
-	uint8_t type = nm_cur_u8(&h), segleft = nm_cur_u8(&h);
-	nm_add_uint(pk, t, &rt_fields[R_TYPE], at + 2, 1, type);
-	nm_add_uint(pk, t, &rt_fields[R_SEGLEFT], at + 3, 1, segleft);
-	return NM_OK;
+	if (h.err)
+		return NM_TRUNCATED;
+	if (kind == 43)
+		add_routing(pk, t, &h, at);
+	else if (!add_options(pk, t, &h))
+		return NM_MALFORMED;
+	return whole ? NM_OK : NM_TRUNCATED;
 }
 
 static int dissect_ext_chain(nm_packet *pk, nm_cursor *c, uint8_t nxt)
@@ -285,6 +325,27 @@ static void set_summary(nm_packet *pk, const uint8_t *src, const uint8_t *dst, u
 	memcpy(pk->flow.dst, dst, 16);
 }
 
+/* Whether the first hop-by-hop header (at c) holds a Jumbo Payload option:
+ * only then does a payload length of 0 mean a jumbogram (RFC 2675). */
+static bool hbh_has_jumbo(const nm_cursor *c)
+{
+	nm_cursor h = *c;
+	bool ok;
+	uint8_t len = nm_cur_peek(&h, 1, &ok);
+	if (!ok)
+		return false;
+	nm_cursor o = nm_cur_sub(&h, ((uint32_t)len + 1u) * 8u);
+	nm_cur_skip(&o, 2);
+	while (nm_cur_left(&o) >= 2) {
+		uint8_t type = nm_cur_u8(&o);
+		if (type == 0xc2)
+			return true;
+		if (type != 0)
+			nm_cur_skip(&o, nm_cur_u8(&o));
+	}
+	return false;
+}
+
 /* proto_ipv4.c's ip.version, looked up once at start-up (read-only after). */
 static const nm_field *ip_version;
 
@@ -318,9 +379,11 @@ static int dissect_ipv6(nm_packet *pk, nm_cursor *c, int parent)
 	add_addr(pk, t, F_DST, F_DST_HOST, s + 24, dst);
 	set_summary(pk, src, dst, nxt);
 	pk->ip_ttl = hlim;
-	/* Payload length 0 with a hop-by-hop header is a jumbogram (RFC 2675):
-	 * the frame holds the payload. */
-	nm_cursor pl = nm_cur_sub(c, plen == 0 && nxt == 0 ? nm_cur_left(c) : plen);
+	/* Payload length 0 with a Jumbo Payload option is a jumbogram (RFC
+	 * 2675): the frame holds the payload.  Without the option, Wireshark
+	 * takes the 0 as it is. */
+	bool jumbo = plen == 0 && nxt == 0 && hbh_has_jumbo(c);
+	nm_cursor pl = nm_cur_sub(c, jumbo ? nm_cur_left(c) : plen);
 	return dissect_ext_chain(pk, &pl, nxt);
 }
 

@@ -79,8 +79,10 @@ static int dissect_udp(nm_packet *pk, nm_cursor *c, int parent)
 	else
 		nm_append_info(pk, " Len=%u", ulen - 8);
 	nm_cursor pl = nm_cur_sub(c, (bogus ? pk->ip_plen : ulen) - 8);
+	/* Wireshark's udp.payload runs to the end of the IP payload even when
+	 * the UDP length ends sooner; the next protocol gets the UDP length. */
 	if (nm_cur_left(&pl))
-		nm_add_bytes(pk, t, &fields[F_PAYLOAD], pl.pos, nm_cur_left(&pl), pk->data + pl.pos);
+		nm_add_bytes(pk, t, &fields[F_PAYLOAD], pl.pos, nm_cur_left(&pl) + nm_cur_left(c), pk->data + pl.pos);
 	int r = nm_port_handoff(NM_TAB_UDP_PORT, sport, dport, pk, &pl);
 	return r == NM_OK && bogus ? NM_MALFORMED : r;
 }
