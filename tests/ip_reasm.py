@@ -25,17 +25,36 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import netmon_test as nt  # noqa: E402
 
-# Files of the tcpdump corpus with IPv4 fragments, found with
-# tshark -Y "ip.flags.mf==1 || ip.frag_offset>0".
-FRAG_FILES = []
+# Every file of the tcpdump corpus with IPv4 fragments (all 830 scanned
+# with tshark -Y "ip.flags.mf==1 || ip.frag_offset>0"); mostly crash
+# reproducers, whose fragments are truncated or never completed.
+FRAG_FILES = [
+    "afs.pcap", "babel_update_oobr.pcap", "bgp-bgp_capabilities_print-oobr-1.pcap",
+    "bgp-bgp_capabilities_print-oobr-2.pcap", "bgp_pmsi_tunnel-oobr.pcap", "bootp_asan-2.pcap",
+    "bootp_asan.pcap", "dhcp6_reconf_asan.pcap", "esp_truncated.pcap", "hncp_dhcpv4data-oobr.pcap",
+    "ikev1_id_ipv6_addr_subnet-oobr.pcap", "ip_printroute_asan.pcap", "ip_ts_opts_asan.pcap",
+    "isakmp-ikev1_n_print-oobr.pcap", "isakmp-various-oobr.pcap", "isakmpv1-attr-oobr.pcap",
+    "ldp-ldp_tlv_print-oobr.pcap", "lmp-lmp_print_data_link_subobjs-oobr.pcap", "olsr-oobr-1.pcap",
+    "pim_header_asan-3.pcap", "radius_attr_asan.pcap", "rip_error_hexdump.pcap",
+    "rpki-rtr-oobr.pcap", "rsvp-rsvp_obj_print-oobr.pcap", "rsvp_uni-oobr-3.pcap",
+    "rx_serviceid_oobr.pcap", "vqp-oobr.pcap", "vrrp-vrrp_print-oobr-2.pcap",
+]
 
 FIELD_PROTOS = {"ip", "udp", "dns", "snmp", "data", "frame"}
 # frame.* fields other than the protocol stack are not about reassembly
-FRAME_FIELDS = {"frame.protocols"}
+FRAME_FIELDS = {"frame.protocols", "frame.cap_len"}
+# IPv4 options are another parser task, compared by corpus_fields.py
+SKIP_PREFIXES = ("ip.opt",)
+# tshark appends this to Info when a dissector runs out of captured bytes;
+# netmon's Info never carries it (for any protocol), so it is set aside
+CUT_SUFFIX = "[Packet size limited during capture]"
 TSHARK = ["tshark", "-n", "-2", "-o", "tcp.relative_sequence_numbers:FALSE",
           "-o", "tcp.desegment_tcp_streams:FALSE"]
 FRAG_FILTER = "ip.flags.mf==1 || ip.frag_offset>0 || ip.fragment"
 MAX_FRAMES = 400
+# tree.c renders at most 4 KiB of a byte field (known-differences.txt:
+# "API byte limit"): a longer value agrees when it is tshark's prefix.
+BYTES_SHOWN = 4096
 
 
 def csum(b):
@@ -131,11 +150,17 @@ def declared_fields(api):
         if p["name"] in FIELD_PROTOS:
             out += [f["name"] for f in p.get("fields", []) if f["name"] in known and f.get("type") != "FT_NONE"]
     hidden = hidden_fields() | {"udp.port"}
-    return [f for f in dict.fromkeys(out)
-            if f not in hidden and (not f.startswith("frame.") or f in FRAME_FIELDS)]
+    return [f for f in dict.fromkeys(out) if f not in hidden and not f.startswith(SKIP_PREFIXES)
+            and (not f.startswith("frame.") or f in FRAME_FIELDS)]
 
 
-def compare_file(api, cap_id, path, fields, stats, problems):
+def same(ours, theirs):
+    if ours == theirs:
+        return True
+    return len(ours) == 2 * BYTES_SHOWN and theirs.startswith(ours)
+
+
+def compare_file(api, cap_id, path, fields, ctx, stats, problems):
     frames = frag_frames(path)
     if not frames:
         problems.append("%s: no IPv4 fragments any more (drop it from FRAG_FILES)" % path)
@@ -146,6 +171,19 @@ def compare_file(api, cap_id, path, fields, stats, problems):
     name = os.path.basename(path)
     for n in frames:
         theirs, ours = rows[n - 1], listed.get(n, {})
+        # a payload tshark hands to a protocol we do not parse (AFS/RX):
+        # only the reassembly itself (ip, udp) can be compared there
+        stack = theirs[2 + fields.index("frame.protocols")].split(":")
+        inner_ok = all(p in ctx["protocols"] for p in stack)
+        if not inner_ok:
+            stats["unparsed"] += 1
+        got = tree_values(api.get("/api/v1/frames/%d" % n, capture=cap_id).get("tree", []), set(fields))
+        if got.get("frame.cap_len") != theirs[2 + fields.index("frame.cap_len")]:
+            stats["clipped"] += 1  # libpcap clipped it to the snaplen: other bytes than tshark's
+            continue
+        if theirs[1].endswith(CUT_SUFFIX) and not ours.get("info", "").endswith(CUT_SUFFIX):
+            stats["cut_suffix"] += 1
+            theirs[1] = theirs[1][: -len(CUT_SUFFIX)]
         if theirs[proto_col].split(",")[-1] != "17":
             stats["other"] += 1
             if ours.get("protocol") != "IPv4" or not ours.get("info", "").startswith("Fragmented IP protocol"):
@@ -154,14 +192,15 @@ def compare_file(api, cap_id, path, fields, stats, problems):
             continue
         stats["frames"] += 1
         for col, t, o in (("Protocol", theirs[0], ours.get("protocol")), ("Info", theirs[1], ours.get("info"))):
-            if t != o:
+            if inner_ok and t != o:
                 problems.append("%s#%d %s: ours %r, tshark %r" % (name, n, col, o, t))
-        got = tree_values(api.get("/api/v1/frames/%d" % n, capture=cap_id).get("tree", []), set(fields))
         for f, t in zip(fields, theirs[2:]):
             o = got.get(f, "")
+            if not inner_ok and f.split(".")[0] not in ("ip", "udp"):
+                continue
             if o or t:
                 stats["values"] += 1
-                if o != t:
+                if not same(o, t):
                     problems.append("%s#%d %s: ours %r, tshark %r" % (name, n, f, o[:70], t[:70]))
 
 
@@ -184,21 +223,26 @@ def main():
         if r.rc != 0:
             nt.log("FAIL: import %s" % r.describe())
             return 1
-    problems, stats = [], {"frames": 0, "values": 0, "other": 0}
+    problems, stats = [], {"frames": 0, "values": 0, "other": 0, "unparsed": 0, "clipped": 0, "cut_suffix": 0}
     with nt.Server(netmond, db) as srv:
         api = srv.client()
         fields = declared_fields(api)
+        ctx = {"protocols": {p["name"] for p in nt.items(api.get("/api/v1/protocols"), "protocols")}
+               | {"ethertype"}}
         bysrc = {os.path.realpath(c["source"]): c["id"] for c in nt.captures(api)}
         for f in files:
-            compare_file(api, bysrc[os.path.realpath(f)], f, fields, stats, problems)
+            compare_file(api, bysrc[os.path.realpath(f)], f, fields, ctx, stats, problems)
         status = api.get("/api/v1/status")
         if status.get("reassembly_evicted") is None:
             problems.append("status has no reassembly_evicted counter")
     for p in problems[:40]:
         nt.log("MISMATCH " + p)
-    nt.log("%d UDP fragment frames in %d files, %d field values compared with tshark -2; %d non-UDP"
-           " fragment frames left flagged; %d mismatches"
-           % (stats["frames"], len(files), stats["values"], stats["other"], len(problems)))
+    nt.log("set aside: %d frames libpcap clipped to the snaplen (frame.cap_len differs), %d Info"
+           " differing only by tshark's %s" % (stats["clipped"], stats["cut_suffix"], CUT_SUFFIX))
+    nt.log("%d UDP fragment frames in %d files (%d with a payload we do not parse: ip/udp only),"
+           " %d field values compared with tshark -2; %d non-UDP fragment frames left flagged;"
+           " %d mismatches" % (stats["frames"], len(files), stats["unparsed"], stats["values"],
+                               stats["other"], len(problems)))
     if not problems:
         nt.shutil.rmtree(tmp, ignore_errors=True)
     return 1 if problems or not stats["frames"] else 0
