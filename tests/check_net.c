@@ -996,6 +996,321 @@ START_TEST(test_mutations_stay_in_bounds)
 }
 END_TEST
 
+/*
+ * Issue 3: options, extension headers and payload bounds where we used to
+ * disagree with tshark.  Each frame is built by hand to hit one behaviour
+ * (an IPv4 option too short for its decoder, a UDP length past or short of
+ * the IP payload, a hop-by-hop header without the Jumbo Payload option a
+ * payload length of 0 needs, a routing header cut by the snap length, a
+ * CALIPSO option whose bitmap runs past its header, ICMPv6 data).  The rows
+ * are tshark 4.0.17's output for these exact bytes (`tshark -n -T fields
+ * -E occurrence=a -E aggregator=,`, the frames written to a pcap with the
+ * captured length given), "" where tshark prints nothing.
+ */
+typedef struct tshark_case {
+	const char *name, *hex;
+	uint32_t caplen, flags;
+} tshark_case;
+
+/* clang-format off */
+static const tshark_case cases[] = {
+	{"ipopt_nop_lsrr_eol", "00112233446600112233445508004800002c00010000401100000a0000010a00000201018307040a00000100000003e807d0000c000061626364", 58, 0},
+	{"ipopt_unknown", "00112233446600112233445508004700002800010000401100000a0000010a000002030303030303000003e807d0000c000061626364", 54, 0},
+	{"ipopt_len_past_end", "00112233446600112233445508004600002400010000401100000a0000010a0000020101070803e807d0000c000061626364", 50, 0},
+	{"ipopt_ts_too_short", "00112233446600112233445508004600002400010000401100000a0000010a0000024403040003e807d0000c000061626364", 50, NM_PKT_MALFORMED},
+	{"udp_len_past_ip", "00112233446600112233445508004500002000010000401100000a0000010a00000203e807d00028000061626364", 46, NM_PKT_MALFORMED},
+	{"udp_len_short", "00112233446600112233445508004500002800010000401100000a0000010a00000203e807d0000c0000616263644558545241313233", 54, 0},
+	{"hbh_no_jumbo", "33330000000166554433221186dd6000000000000040fe800000000000000000000000000001ff0200000000000000000000000000013a000104000000008000aaaa00010002", 70, NM_PKT_MALFORMED},
+	{"rthdr_cut", "33330000000166554433221186dd6000000000402b40fe800000000000000000000000000001ff0200000000000000000000000000013b060005000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000008000aaaa00010002", 58, NM_PKT_TRUNCATED},
+	{"hbh_calipso", "33330000000166554433221186dd6000000000100040fe800000000000000000000000000001ff0200000000000000000000000000013a000704000000008000aaaa00010002", 70, NM_PKT_MALFORMED},
+	{"icmpv6_unknown", "33330000000166554433221186dd6000000000083a40fe800000000000000000000000000001ff02000000000000000000000000000105001234deadbeef", 62, 0},
+	{"icmpv6_echo_data", "33330000000166554433221186dd60000000000c3a40fe800000000000000000000000000001ff020000000000000000000000000001800012340001000261626364", 66, 0},
+};
+
+static const expect_row case_rows[] = {
+	{"ipopt_nop_lsrr_eol", "frame.protocols", "eth:ethertype:ip:udp:data"},
+	{"ipopt_nop_lsrr_eol", "ip.opt.type", "1,1,131,0"},
+	{"ipopt_nop_lsrr_eol", "ip.opt.type.copy", "0,0,1,0"},
+	{"ipopt_nop_lsrr_eol", "ip.opt.type.class", "0,0,0,0"},
+	{"ipopt_nop_lsrr_eol", "ip.opt.type.number", "1,1,3,0"},
+	{"ipopt_nop_lsrr_eol", "ip.opt.len", "7"},
+	{"ipopt_nop_lsrr_eol", "udp.length", "12"},
+	{"ipopt_nop_lsrr_eol", "udp.payload", "61626364"},
+	{"ipopt_nop_lsrr_eol", "data.data", "61626364"},
+	{"ipopt_nop_lsrr_eol", "ipv6.hopopts.nxt", ""},
+	{"ipopt_nop_lsrr_eol", "ipv6.hopopts.len", ""},
+	{"ipopt_nop_lsrr_eol", "ipv6.hopopts.len_oct", ""},
+	{"ipopt_nop_lsrr_eol", "ipv6.opt", ""},
+	{"ipopt_nop_lsrr_eol", "ipv6.opt.type", ""},
+	{"ipopt_nop_lsrr_eol", "ipv6.opt.length", ""},
+	{"ipopt_nop_lsrr_eol", "ipv6.routing.nxt", ""},
+	{"ipopt_nop_lsrr_eol", "ipv6.routing.len", ""},
+	{"ipopt_nop_lsrr_eol", "ipv6.routing.len_oct", ""},
+	{"ipopt_nop_lsrr_eol", "ipv6.routing.type", ""},
+	{"ipopt_nop_lsrr_eol", "ipv6.routing.segleft", ""},
+	{"ipopt_nop_lsrr_eol", "icmpv6.type", ""},
+	{"ipopt_nop_lsrr_eol", "icmpv6.data", ""},
+	{"ipopt_unknown", "frame.protocols", "eth:ethertype:ip:udp:data"},
+	{"ipopt_unknown", "ip.opt.type", "0"},
+	{"ipopt_unknown", "ip.opt.type.copy", "0"},
+	{"ipopt_unknown", "ip.opt.type.class", "0"},
+	{"ipopt_unknown", "ip.opt.type.number", "0"},
+	{"ipopt_unknown", "ip.opt.len", ""},
+	{"ipopt_unknown", "udp.length", "12"},
+	{"ipopt_unknown", "udp.payload", "61626364"},
+	{"ipopt_unknown", "data.data", "61626364"},
+	{"ipopt_unknown", "ipv6.hopopts.nxt", ""},
+	{"ipopt_unknown", "ipv6.hopopts.len", ""},
+	{"ipopt_unknown", "ipv6.hopopts.len_oct", ""},
+	{"ipopt_unknown", "ipv6.opt", ""},
+	{"ipopt_unknown", "ipv6.opt.type", ""},
+	{"ipopt_unknown", "ipv6.opt.length", ""},
+	{"ipopt_unknown", "ipv6.routing.nxt", ""},
+	{"ipopt_unknown", "ipv6.routing.len", ""},
+	{"ipopt_unknown", "ipv6.routing.len_oct", ""},
+	{"ipopt_unknown", "ipv6.routing.type", ""},
+	{"ipopt_unknown", "ipv6.routing.segleft", ""},
+	{"ipopt_unknown", "icmpv6.type", ""},
+	{"ipopt_unknown", "icmpv6.data", ""},
+	{"ipopt_len_past_end", "frame.protocols", "eth:ethertype:ip:udp:data"},
+	{"ipopt_len_past_end", "ip.opt.type", "1,1"},
+	{"ipopt_len_past_end", "ip.opt.type.copy", "0,0"},
+	{"ipopt_len_past_end", "ip.opt.type.class", "0,0"},
+	{"ipopt_len_past_end", "ip.opt.type.number", "1,1"},
+	{"ipopt_len_past_end", "ip.opt.len", ""},
+	{"ipopt_len_past_end", "udp.length", "12"},
+	{"ipopt_len_past_end", "udp.payload", "61626364"},
+	{"ipopt_len_past_end", "data.data", "61626364"},
+	{"ipopt_len_past_end", "ipv6.hopopts.nxt", ""},
+	{"ipopt_len_past_end", "ipv6.hopopts.len", ""},
+	{"ipopt_len_past_end", "ipv6.hopopts.len_oct", ""},
+	{"ipopt_len_past_end", "ipv6.opt", ""},
+	{"ipopt_len_past_end", "ipv6.opt.type", ""},
+	{"ipopt_len_past_end", "ipv6.opt.length", ""},
+	{"ipopt_len_past_end", "ipv6.routing.nxt", ""},
+	{"ipopt_len_past_end", "ipv6.routing.len", ""},
+	{"ipopt_len_past_end", "ipv6.routing.len_oct", ""},
+	{"ipopt_len_past_end", "ipv6.routing.type", ""},
+	{"ipopt_len_past_end", "ipv6.routing.segleft", ""},
+	{"ipopt_len_past_end", "icmpv6.type", ""},
+	{"ipopt_len_past_end", "icmpv6.data", ""},
+	{"ipopt_ts_too_short", "frame.protocols", "eth:ethertype:ip"},
+	{"ipopt_ts_too_short", "ip.opt.type", "68"},
+	{"ipopt_ts_too_short", "ip.opt.type.copy", "0"},
+	{"ipopt_ts_too_short", "ip.opt.type.class", "2"},
+	{"ipopt_ts_too_short", "ip.opt.type.number", "4"},
+	{"ipopt_ts_too_short", "ip.opt.len", "3"},
+	{"ipopt_ts_too_short", "udp.length", ""},
+	{"ipopt_ts_too_short", "udp.payload", ""},
+	{"ipopt_ts_too_short", "data.data", ""},
+	{"ipopt_ts_too_short", "ipv6.hopopts.nxt", ""},
+	{"ipopt_ts_too_short", "ipv6.hopopts.len", ""},
+	{"ipopt_ts_too_short", "ipv6.hopopts.len_oct", ""},
+	{"ipopt_ts_too_short", "ipv6.opt", ""},
+	{"ipopt_ts_too_short", "ipv6.opt.type", ""},
+	{"ipopt_ts_too_short", "ipv6.opt.length", ""},
+	{"ipopt_ts_too_short", "ipv6.routing.nxt", ""},
+	{"ipopt_ts_too_short", "ipv6.routing.len", ""},
+	{"ipopt_ts_too_short", "ipv6.routing.len_oct", ""},
+	{"ipopt_ts_too_short", "ipv6.routing.type", ""},
+	{"ipopt_ts_too_short", "ipv6.routing.segleft", ""},
+	{"ipopt_ts_too_short", "icmpv6.type", ""},
+	{"ipopt_ts_too_short", "icmpv6.data", ""},
+	{"udp_len_past_ip", "frame.protocols", "eth:ethertype:ip:udp:data"},
+	{"udp_len_past_ip", "ip.opt.type", ""},
+	{"udp_len_past_ip", "ip.opt.type.copy", ""},
+	{"udp_len_past_ip", "ip.opt.type.class", ""},
+	{"udp_len_past_ip", "ip.opt.type.number", ""},
+	{"udp_len_past_ip", "ip.opt.len", ""},
+	{"udp_len_past_ip", "udp.length", "40"},
+	{"udp_len_past_ip", "udp.payload", "61626364"},
+	{"udp_len_past_ip", "data.data", "61626364"},
+	{"udp_len_past_ip", "ipv6.hopopts.nxt", ""},
+	{"udp_len_past_ip", "ipv6.hopopts.len", ""},
+	{"udp_len_past_ip", "ipv6.hopopts.len_oct", ""},
+	{"udp_len_past_ip", "ipv6.opt", ""},
+	{"udp_len_past_ip", "ipv6.opt.type", ""},
+	{"udp_len_past_ip", "ipv6.opt.length", ""},
+	{"udp_len_past_ip", "ipv6.routing.nxt", ""},
+	{"udp_len_past_ip", "ipv6.routing.len", ""},
+	{"udp_len_past_ip", "ipv6.routing.len_oct", ""},
+	{"udp_len_past_ip", "ipv6.routing.type", ""},
+	{"udp_len_past_ip", "ipv6.routing.segleft", ""},
+	{"udp_len_past_ip", "icmpv6.type", ""},
+	{"udp_len_past_ip", "icmpv6.data", ""},
+	{"udp_len_short", "frame.protocols", "eth:ethertype:ip:udp:data"},
+	{"udp_len_short", "ip.opt.type", ""},
+	{"udp_len_short", "ip.opt.type.copy", ""},
+	{"udp_len_short", "ip.opt.type.class", ""},
+	{"udp_len_short", "ip.opt.type.number", ""},
+	{"udp_len_short", "ip.opt.len", ""},
+	{"udp_len_short", "udp.length", "12"},
+	{"udp_len_short", "udp.payload", "616263644558545241313233"},
+	{"udp_len_short", "data.data", "61626364"},
+	{"udp_len_short", "ipv6.hopopts.nxt", ""},
+	{"udp_len_short", "ipv6.hopopts.len", ""},
+	{"udp_len_short", "ipv6.hopopts.len_oct", ""},
+	{"udp_len_short", "ipv6.opt", ""},
+	{"udp_len_short", "ipv6.opt.type", ""},
+	{"udp_len_short", "ipv6.opt.length", ""},
+	{"udp_len_short", "ipv6.routing.nxt", ""},
+	{"udp_len_short", "ipv6.routing.len", ""},
+	{"udp_len_short", "ipv6.routing.len_oct", ""},
+	{"udp_len_short", "ipv6.routing.type", ""},
+	{"udp_len_short", "ipv6.routing.segleft", ""},
+	{"udp_len_short", "icmpv6.type", ""},
+	{"udp_len_short", "icmpv6.data", ""},
+	{"hbh_no_jumbo", "frame.protocols", "eth:ethertype:ipv6:ipv6.hopopts"},
+	{"hbh_no_jumbo", "ip.opt.type", ""},
+	{"hbh_no_jumbo", "ip.opt.type.copy", ""},
+	{"hbh_no_jumbo", "ip.opt.type.class", ""},
+	{"hbh_no_jumbo", "ip.opt.type.number", ""},
+	{"hbh_no_jumbo", "ip.opt.len", ""},
+	{"hbh_no_jumbo", "udp.length", ""},
+	{"hbh_no_jumbo", "udp.payload", ""},
+	{"hbh_no_jumbo", "data.data", ""},
+	{"hbh_no_jumbo", "ipv6.hopopts.nxt", ""},
+	{"hbh_no_jumbo", "ipv6.hopopts.len", ""},
+	{"hbh_no_jumbo", "ipv6.hopopts.len_oct", ""},
+	{"hbh_no_jumbo", "ipv6.opt", ""},
+	{"hbh_no_jumbo", "ipv6.opt.type", ""},
+	{"hbh_no_jumbo", "ipv6.opt.length", ""},
+	{"hbh_no_jumbo", "ipv6.routing.nxt", ""},
+	{"hbh_no_jumbo", "ipv6.routing.len", ""},
+	{"hbh_no_jumbo", "ipv6.routing.len_oct", ""},
+	{"hbh_no_jumbo", "ipv6.routing.type", ""},
+	{"hbh_no_jumbo", "ipv6.routing.segleft", ""},
+	{"hbh_no_jumbo", "icmpv6.type", ""},
+	{"hbh_no_jumbo", "icmpv6.data", ""},
+	{"rthdr_cut", "frame.protocols", "eth:ethertype:ipv6:ipv6.routing"},
+	{"rthdr_cut", "ip.opt.type", ""},
+	{"rthdr_cut", "ip.opt.type.copy", ""},
+	{"rthdr_cut", "ip.opt.type.class", ""},
+	{"rthdr_cut", "ip.opt.type.number", ""},
+	{"rthdr_cut", "ip.opt.len", ""},
+	{"rthdr_cut", "udp.length", ""},
+	{"rthdr_cut", "udp.payload", ""},
+	{"rthdr_cut", "data.data", ""},
+	{"rthdr_cut", "ipv6.hopopts.nxt", ""},
+	{"rthdr_cut", "ipv6.hopopts.len", ""},
+	{"rthdr_cut", "ipv6.hopopts.len_oct", ""},
+	{"rthdr_cut", "ipv6.opt", ""},
+	{"rthdr_cut", "ipv6.opt.type", ""},
+	{"rthdr_cut", "ipv6.opt.length", ""},
+	{"rthdr_cut", "ipv6.routing.nxt", "59"},
+	{"rthdr_cut", "ipv6.routing.len", "6"},
+	{"rthdr_cut", "ipv6.routing.len_oct", "56"},
+	{"rthdr_cut", "ipv6.routing.type", "0"},
+	{"rthdr_cut", "ipv6.routing.segleft", "5"},
+	{"rthdr_cut", "icmpv6.type", ""},
+	{"rthdr_cut", "icmpv6.data", ""},
+	{"hbh_calipso", "frame.protocols", "eth:ethertype:ipv6:ipv6.hopopts"},
+	{"hbh_calipso", "ip.opt.type", ""},
+	{"hbh_calipso", "ip.opt.type.copy", ""},
+	{"hbh_calipso", "ip.opt.type.class", ""},
+	{"hbh_calipso", "ip.opt.type.number", ""},
+	{"hbh_calipso", "ip.opt.len", ""},
+	{"hbh_calipso", "udp.length", ""},
+	{"hbh_calipso", "udp.payload", ""},
+	{"hbh_calipso", "data.data", ""},
+	{"hbh_calipso", "ipv6.hopopts.nxt", "58"},
+	{"hbh_calipso", "ipv6.hopopts.len", "0"},
+	{"hbh_calipso", "ipv6.hopopts.len_oct", "8"},
+	{"hbh_calipso", "ipv6.opt", "1"},
+	{"hbh_calipso", "ipv6.opt.type", "0x07"},
+	{"hbh_calipso", "ipv6.opt.length", "4"},
+	{"hbh_calipso", "ipv6.routing.nxt", ""},
+	{"hbh_calipso", "ipv6.routing.len", ""},
+	{"hbh_calipso", "ipv6.routing.len_oct", ""},
+	{"hbh_calipso", "ipv6.routing.type", ""},
+	{"hbh_calipso", "ipv6.routing.segleft", ""},
+	{"hbh_calipso", "icmpv6.type", ""},
+	{"hbh_calipso", "icmpv6.data", ""},
+	{"icmpv6_unknown", "frame.protocols", "eth:ethertype:ipv6:icmpv6"},
+	{"icmpv6_unknown", "ip.opt.type", ""},
+	{"icmpv6_unknown", "ip.opt.type.copy", ""},
+	{"icmpv6_unknown", "ip.opt.type.class", ""},
+	{"icmpv6_unknown", "ip.opt.type.number", ""},
+	{"icmpv6_unknown", "ip.opt.len", ""},
+	{"icmpv6_unknown", "udp.length", ""},
+	{"icmpv6_unknown", "udp.payload", ""},
+	{"icmpv6_unknown", "data.data", ""},
+	{"icmpv6_unknown", "ipv6.hopopts.nxt", ""},
+	{"icmpv6_unknown", "ipv6.hopopts.len", ""},
+	{"icmpv6_unknown", "ipv6.hopopts.len_oct", ""},
+	{"icmpv6_unknown", "ipv6.opt", ""},
+	{"icmpv6_unknown", "ipv6.opt.type", ""},
+	{"icmpv6_unknown", "ipv6.opt.length", ""},
+	{"icmpv6_unknown", "ipv6.routing.nxt", ""},
+	{"icmpv6_unknown", "ipv6.routing.len", ""},
+	{"icmpv6_unknown", "ipv6.routing.len_oct", ""},
+	{"icmpv6_unknown", "ipv6.routing.type", ""},
+	{"icmpv6_unknown", "ipv6.routing.segleft", ""},
+	{"icmpv6_unknown", "icmpv6.type", "5"},
+	{"icmpv6_unknown", "icmpv6.data", "deadbeef"},
+	{"icmpv6_echo_data", "frame.protocols", "eth:ethertype:ipv6:icmpv6:data"},
+	{"icmpv6_echo_data", "ip.opt.type", ""},
+	{"icmpv6_echo_data", "ip.opt.type.copy", ""},
+	{"icmpv6_echo_data", "ip.opt.type.class", ""},
+	{"icmpv6_echo_data", "ip.opt.type.number", ""},
+	{"icmpv6_echo_data", "ip.opt.len", ""},
+	{"icmpv6_echo_data", "udp.length", ""},
+	{"icmpv6_echo_data", "udp.payload", ""},
+	{"icmpv6_echo_data", "data.data", "61626364"},
+	{"icmpv6_echo_data", "ipv6.hopopts.nxt", ""},
+	{"icmpv6_echo_data", "ipv6.hopopts.len", ""},
+	{"icmpv6_echo_data", "ipv6.hopopts.len_oct", ""},
+	{"icmpv6_echo_data", "ipv6.opt", ""},
+	{"icmpv6_echo_data", "ipv6.opt.type", ""},
+	{"icmpv6_echo_data", "ipv6.opt.length", ""},
+	{"icmpv6_echo_data", "ipv6.routing.nxt", ""},
+	{"icmpv6_echo_data", "ipv6.routing.len", ""},
+	{"icmpv6_echo_data", "ipv6.routing.len_oct", ""},
+	{"icmpv6_echo_data", "ipv6.routing.type", ""},
+	{"icmpv6_echo_data", "ipv6.routing.segleft", ""},
+	{"icmpv6_echo_data", "icmpv6.type", "128"},
+	{"icmpv6_echo_data", "icmpv6.data", ""},
+};
+/* clang-format on */
+
+/* As nm_test_values, but a field without a value (FT_NONE: ipv6.opt) counts
+ * as "1" per occurrence, as tshark prints it. */
+static const char *case_values(const nm_packet *pk, const char *field, char *out, size_t n)
+{
+	const nm_field *f = nm_field_find(field);
+	if (!f || f->type != NM_FT_NONE)
+		return nm_test_values(pk, field, out, n);
+	size_t used = 0;
+	out[0] = '\0';
+	for (int i = 0; i < pk->tree->count && used + 2 < n; i++)
+		if (pk->tree->nodes[i].field == f)
+			used += (size_t)snprintf(out + used, n - used, "%s1", used ? "," : "");
+	return out;
+}
+
+START_TEST(test_issue3_cases_match_tshark)
+{
+	const tshark_case *k = &cases[_i];
+	uint8_t b[256];
+	uint32_t len = (uint32_t)strlen(k->hex) / 2;
+	ck_assert_uint_le(len, sizeof b);
+	for (uint32_t i = 0; i < len; i++)
+		sscanf(k->hex + 2 * i, "%2hhx", &b[i]);
+	nm_packet pk;
+	dissect(&pk, b, k->caplen, len);
+	char got[512];
+	for (size_t i = 0; i < sizeof case_rows / sizeof case_rows[0]; i++) {
+		const expect_row *r = &case_rows[i];
+		if (strcmp(r->vector, k->name) == 0)
+			ck_assert_msg(strcmp(case_values(&pk, r->field, got, sizeof got), r->value) == 0,
+				      "%s: %s = \"%s\", tshark says \"%s\"", k->name, r->field, got, r->value);
+	}
+	ck_assert_msg((pk.flags & (NM_PKT_MALFORMED | NM_PKT_TRUNCATED)) == k->flags, "%s: flags 0x%x", k->name,
+		      pk.flags);
+	nm_tree_free(pk.tree);
+}
+END_TEST
+
 static Suite *net_suite(void)
 {
 	Suite *s = suite_create("net");
@@ -1009,6 +1324,7 @@ static Suite *net_suite(void)
 	tcase_add_test(tc, test_summary_and_flow);
 	tcase_add_test(tc, test_hidden_items);
 	tcase_add_test(tc, test_mutations_stay_in_bounds);
+	tcase_add_loop_test(tc, test_issue3_cases_match_tshark, 0, (int)(sizeof cases / sizeof cases[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }
