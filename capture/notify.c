@@ -19,9 +19,8 @@
 #include "capture/notify.h"
 #include "capture/trigger.h"
 
-/* Weak only while server/settings.c still carries a temporary definition
- * of its own (the two would not link); drop the attribute after. */
-__attribute__((weak)) nm_notify_conf nm_notify = {.syslog = true};
+/* Set from the configuration file by server/settings.c. */
+nm_notify_conf nm_notify = {.syslog = true};
 
 /* A fired trigger waiting for the notifier thread. */
 typedef struct job {

@@ -203,7 +203,9 @@ static void wait_for_end(int http)
 
 int main(int argc, char **argv)
 {
-	options o;
+	/* static: the strings the configuration file gave live as long as the
+	 * process, and leak checkers see them reachable from here */
+	static options o;
 	defaults(&o);
 	load_config(argc, argv, &o);
 	o.plugins_given = strcmp(o.plugins, NM_PLUGINDIR) != 0; /* named in the file */

@@ -278,8 +278,12 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 
 int nm_config_load(const char *path, nm_options *o, char *err, size_t errlen)
 {
-	/* kept: [decode-as] errors are reported after the file is closed */
-	load_ctx c = {o, err, errlen, strdup(path), fopen(path, "r"), 0, false};
+	/* kept for the process's life: [decode-as] errors are reported after
+	 * the file is closed (a static root, so leak checkers see it is kept) */
+	static char *kept_path;
+	free(kept_path);
+	kept_path = strdup(path);
+	load_ctx c = {o, err, errlen, kept_path, fopen(path, "r"), 0, false};
 	if (!c.f || !c.path) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
