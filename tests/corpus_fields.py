@@ -26,12 +26,13 @@ import netmon_test as nt  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# Per-frame dissection, as our parsers do it: no reassembly across frames,
-# absolute TCP sequence numbers, no name resolution, times in UTC.
+# As our parsers dissect: no TCP reassembly, absolute TCP sequence numbers,
+# no name resolution, times in UTC.  IPv4 defragmentation stays on (the
+# default), as we reassemble UDP datagrams: with it off, the 28 corpus
+# files with fragments agree on udp.* in 93.75% of frames, with it on 100%.
 TSHARK_OPTS = ["-n",
                "-o", "tcp.relative_sequence_numbers:FALSE",
                "-o", "tcp.desegment_tcp_streams:FALSE",
-               "-o", "ip.defragment:FALSE",
                "-o", "ipv6.defragment:FALSE"]
 
 
