@@ -70,10 +70,11 @@ def pct(xs, p):
 def run(port):
     total = get(port, "frames/count")["count"]
     print("frames in the database: %d" % total)
-    for flt in ("ip.addr == 10.2.1.2", "ip.addr == 10.9.9.9", "tcp.port == 22", "udp.port == 53", "dns"):
+    for flt in ("ip.addr == 10.2.1.2", "ip.addr == 10.9.9.9", "ipv6.addr == 2001:db8::99", "tcp.port == 22",
+                "tcp.port == 4", "udp.port == 53", "udp.dstport == 9", "dns"):
         ts = [timed(lambda: get(port, "frames", filter=flt, limit=100))[0] for _ in range(20)]
         print("first page %-24s p50 %7.1f ms  p95 %7.1f ms" % (flt, pct(ts, 50) * 1e3, pct(ts, 95) * 1e3))
-    for flt in ('dns.qry.name contains "a"', "frame.len > 1000", "tcp.port == 22"):
+    for flt in ('dns.qry.name contains "a"', "frame.len > 1000", "tcp.port == 22", "ip.addr == 10.9.9.9"):
         t, r = timed(lambda: get(port, "frames/count", filter=flt, budget_ms=600000))
         print("count %-30s %8d in %6.2f s, server CPU %5.2f s (%s)"
               % (flt, r["count"], t, timed.cpu, "pushed down" if r["pushed_down"] else "re-dissected"))

@@ -4,12 +4,14 @@
  *
  * A frame with an IP flow stores its flow id; the flow row holds the
  * innermost IP addresses and transport ports, both directions in one row.
- * So for a frame whose path has one IP layer, no ICMP and the transport
- * once, "some flow with src or dst = X" is exactly "ip.addr == X" (ip.src
- * too: the flow's a->b direction need not be the frame's).  Every other
- * frame the flow cannot vouch for is let through for re-dissection:
- *  - paths with several IP layers, ICMP errors (they quote inner headers
- *    while the flow stays the outer one), the transport twice, or a path
+ * So for a frame whose path has one IP layer and no ICMP, "some flow with
+ * src or dst = X" is exactly "ip.addr == X" (ip.src too: the flow's a->b
+ * direction need not be the frame's), and likewise for a port of the last
+ * transport.  Every other frame the flow cannot vouch for is let through
+ * for re-dissection:
+ *  - for addresses, paths with several IP layers; for ports, a transport
+ *    twice or followed by another IP layer or transport (odd_paths); ICMP
+ *    (it quotes inner headers while the flow stays the outer one); a path
  *    clipped at NM_PROTOCOLS_LEN;
  *  - frames with flow id 0, and frames whose flow row is not written yet
  *    (the capture writes flows after frames, about once a second): flow
@@ -84,21 +86,35 @@ static void twice(sbuf *b, const char *p)
 	flt_put(b, "instr(substr(" PATH_TEXT ", instr(" PATH_TEXT ", ':%s:') + 1), ':%s:') > 0", p, p);
 }
 
-/* Paths (of frames naming a->proto) whose flow may not show the values. */
+/* Path names after the first a->proto, as ':x:...'. */
+static void after(sbuf *b, const char *p, const char *name)
+{
+	flt_put(b, "instr(substr(" PATH_TEXT ", instr(" PATH_TEXT ", ':%s:') + %zu), ':%s:') > 0", p, strlen(p) + 1,
+		name);
+}
+
+/* Paths (of frames naming a->proto) whose flow may not show the values.
+ * Each IP layer starts the flow afresh and each transport sets its ports,
+ * so the flow holds the last IP layer's addresses and the last transport's
+ * ports, except that ICMP puts the outer flow back after a quoted packet.
+ * An address is safe with one IP layer; a port when its transport comes
+ * once, after the last IP layer and with no transport after it. */
 static void odd_paths(sbuf *b, const flow_atom *a)
 {
-	flt_put(b, "(length(text) >= %d OR ", NM_PROTOCOLS_LEN - 1);
-	twice(b, "ip");
-	flt_put(b, " OR ");
-	twice(b, "ipv6");
-	flt_put(b, " OR (");
-	has(b, "ip");
-	flt_put(b, " AND ");
-	has(b, "ipv6");
-	flt_put(b, ")");
-	if (!a->addr[0]) {
+	static const char *const later[] = {"ip", "ipv6", "tcp", "udp", "sctp"};
+	flt_put(b, "(length(text) >= %d", NM_PROTOCOLS_LEN - 1);
+	if (a->addr[0]) {
 		flt_put(b, " OR ");
 		twice(b, a->proto);
+		flt_put(b, " OR ");
+		has(b, strcmp(a->proto, "ip") ? "ip" : "ipv6");
+	} else {
+		flt_put(b, " OR ");
+		twice(b, a->proto);
+		for (size_t i = 0; i < sizeof later / sizeof later[0]; i++) {
+			flt_put(b, " OR ");
+			after(b, a->proto, later[i]);
+		}
 		flt_put(b, " OR ");
 		has(b, "icmp");
 		flt_put(b, " OR ");
