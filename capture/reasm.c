@@ -130,7 +130,8 @@ static void add_piece(nm_reasm_dgram *d, uint64_t frame, const nm_ip_frag *f)
 	}
 	d->pieces[i] = (nm_frag_piece){frame, f->offset, f->len};
 	d->npieces++;
-	memcpy(d->data + f->offset, f->data, f->len);
+	if (f->len) /* an empty fragment may come before any byte is held */
+		memcpy(d->data + f->offset, f->data, f->len);
 	if (!f->more) {
 		d->have_last = true;
 		d->total = f->offset + f->len;

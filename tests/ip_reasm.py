@@ -18,6 +18,7 @@ Exit 0 pass, 1 fail, 77 skip.
 """
 
 import os
+import random
 import struct
 import subprocess
 import sys
@@ -87,9 +88,31 @@ def udp(src, dst, sport, dport, payload):
     return u[:6] + struct.pack("!H", c) + u[8:]
 
 
+def write_pcap(path, packets):
+    eth = bytes.fromhex("001122334455" "66778899aabb" "0800")
+    with open(path, "wb") as out:
+        out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        for i, f in enumerate(packets):
+            fr = eth + f
+            out.write(struct.pack("<IIII", 1700000000 + i, 0, len(fr), len(fr)) + fr)
+
+
+def make_hostile(path, n=600):
+    """Overlapping, duplicate, oversized and contradictory UDP fragments of a
+    few datagrams: nothing to compare, but import and every frame's detail
+    must answer (and, in the sanitizer build, report nothing)."""
+    rnd = random.Random(3)
+    a, b = bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])
+    frames = []
+    for _ in range(n):
+        off = rnd.choice([0, 8, 16, 1480, 8184, 65520, rnd.randrange(0, 8192) * 8])
+        data = bytes(rnd.randrange(256) for _ in range(rnd.choice([0, 1, 8, 16, 100, 1480])))
+        frames.append(ipv4(a, b, 17, rnd.randrange(4), off, rnd.randrange(2), data))
+    write_pcap(path, frames)
+
+
 def make_capture(path):
     a, b = bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])
-    eth = bytes.fromhex("001122334455" "66778899aabb" "0800")
     d = udp(a, b, 53, 40000, dns_response())
     icmp = b"\x08\x00\x00\x00\x00\x01\x00\x01" + bytes(range(256)) * 4
     icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
@@ -102,11 +125,7 @@ def make_capture(path):
         ipv4(a, b, 17, 0xBEEF, 376, 1, d[376:752]),  # completes the DNS response
         ipv4(a, b, 1, 0x0101, 512, 0, icmp[512:]),
     ]
-    with open(path, "wb") as out:
-        out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-        for i, f in enumerate(frames):
-            fr = eth + f
-            out.write(struct.pack("<IIII", 1700000000 + i, 0, len(fr), len(fr)) + fr)
+    write_pcap(path, frames)
 
 
 def tshark_rows(path, cols):
@@ -210,6 +229,8 @@ def main():
     tmp = nt.tmpdir("reasm")
     made = os.path.join(tmp, "frag.pcap")
     make_capture(made)
+    hostile = os.path.join(tmp, "hostile.pcap")
+    make_hostile(hostile)
     files = [made]
     if FRAG_FILES:
         try:
@@ -218,13 +239,14 @@ def main():
         except SystemExit:
             nt.log("corpus missing: only the capture made here is compared")
     db = os.path.join(tmp, "r.db")
-    for f in files:
+    for f in files + [hostile]:
         r = nt.import_file(netmond, f, db)
         if r.rc != 0:
             nt.log("FAIL: import %s" % r.describe())
             return 1
     problems, stats = [], {"frames": 0, "values": 0, "other": 0, "unparsed": 0, "clipped": 0, "cut_suffix": 0}
-    with nt.Server(netmond, db) as srv:
+    srv = nt.Server(netmond, db)
+    try:
         api = srv.client()
         fields = declared_fields(api)
         ctx = {"protocols": {p["name"] for p in nt.items(api.get("/api/v1/protocols"), "protocols")}
@@ -235,6 +257,13 @@ def main():
         status = api.get("/api/v1/status")
         if status.get("reassembly_evicted") is None:
             problems.append("status has no reassembly_evicted counter")
+        hid = bysrc[os.path.realpath(hostile)]
+        for fr in nt.iter_frames(api, hid):
+            api.get("/api/v1/frames/%d" % fr["number"], capture=hid)  # raises unless 200
+    finally:
+        rc = srv.stop()
+        if rc not in (0, -15) or nt.SANITIZER_RE.search(srv.stderr()):
+            problems.append("server exit %s: %s" % (rc, srv.stderr()[-600:]))
     for p in problems[:40]:
         nt.log("MISMATCH " + p)
     nt.log("set aside: %d frames libpcap clipped to the snaplen (frame.cap_len differs), %d Info"
