@@ -1,8 +1,10 @@
 /*
  * x509.c - the X.509 certificate fields Wireshark shows inside a TLS
  * Certificate message (RFC 5280): version, serial number, the algorithm
- * identifiers, and the issuer's and subject's attributes (type OID and
- * string value).  Validity and extensions are skipped.
+ * identifiers, the issuer's and subject's attributes (type OID and string
+ * value), extension ids, and the Names inside alternative-name and
+ * authority-key-identifier extensions.  Validity and other extension
+ * contents are skipped.
  *
  * Wireshark spreads these over three protocols (x509af, x509if, x509sat);
  * here one descriptor, "x509af", owns all the fields so they are registered
@@ -19,19 +21,29 @@
 #include "textfmt.h"
 #include "x509.h"
 
-enum { F_VERSION, F_SERIAL, F_ALGORITHM, F_ATTR_OID, F_COUNTRY, F_UTF8, F_PRINTABLE, F_COUNT };
+enum { F_VERSION, F_SERIAL, F_ALGORITHM, F_EXTENSION, F_ATTR_OID, F_COUNTRY, F_UTF8, F_PRINTABLE, F_COUNT };
 
 static const nm_field fields[] = {
     [F_VERSION] = NM_F_NUM("x509af.version", "version", NM_FT_INT32, NM_BASE_DEC),
     [F_SERIAL] = NM_F_BYTES("x509af.serialNumber", "serialNumber"),
     [F_ALGORITHM] = {"x509af.algorithm.id", "Algorithm Id", NM_FT_OID, NM_BASE_NONE, NULL, 0, NULL},
+    [F_EXTENSION] = {"x509af.extension.id", "Extension Id", NM_FT_OID, NM_BASE_NONE, NULL, 0, NULL},
     [F_ATTR_OID] = {"x509if.oid", "Object Id", NM_FT_OID, NM_BASE_NONE, NULL, 0, NULL},
     [F_COUNTRY] = NM_F_STR("x509sat.CountryName", "CountryName"),
     [F_UTF8] = NM_F_STR("x509sat.uTF8String", "uTF8String"),
     [F_PRINTABLE] = NM_F_STR("x509sat.printableString", "printableString"),
 };
 
-enum { TAG_INTEGER = 2, TAG_OID = 6, TAG_UTF8 = 12, TAG_PRINTABLE = 19, TAG_SEQUENCE = 16, TAG_SET = 17 };
+enum {
+	TAG_BOOLEAN = 1,
+	TAG_INTEGER = 2,
+	TAG_OCTETS = 4,
+	TAG_OID = 6,
+	TAG_UTF8 = 12,
+	TAG_PRINTABLE = 19,
+	TAG_SEQUENCE = 16,
+	TAG_SET = 17
+};
 
 /* Enter the next element if it is a universal `tag`; false otherwise. */
 static bool enter(nm_cursor *c, uint32_t tag, nm_cursor *inner, nm_ber *e)
@@ -113,6 +125,72 @@ static void name(nm_packet *pk, int t, nm_cursor *c)
 			attribute(pk, t, &atv);
 }
 
+/* GeneralName elements: a directoryName ([4], a Name) is decoded like the
+ * issuer and subject (tshark shows its attributes too); others are not. */
+static void general_names(nm_packet *pk, int t, nm_cursor *c)
+{
+	nm_ber e;
+	while (nm_cur_left(c) && nm_ber_read(c, &e)) {
+		nm_cursor v = nm_ber_sub(c, &e, NULL);
+		if (e.cls == NM_BER_CONTEXT && e.tag == 4 && e.constructed)
+			name(pk, t, &v);
+	}
+}
+
+/* The extension values that can hold a Name: subject/issuer alternative
+ * names (GeneralNames) and the authority key identifier's issuer ([1]). */
+static void extension_value(nm_packet *pk, int t, const char *oid, nm_cursor *v)
+{
+	nm_ber e;
+	nm_cursor seq;
+	if (!enter(v, TAG_SEQUENCE, &seq, &e))
+		return;
+	if (!strcmp(oid, "2.5.29.17") || !strcmp(oid, "2.5.29.18")) {
+		general_names(pk, t, &seq);
+	} else if (!strcmp(oid, "2.5.29.35")) {
+		while (nm_cur_left(&seq) && nm_ber_read(&seq, &e)) {
+			nm_cursor f = nm_ber_sub(&seq, &e, NULL);
+			if (e.cls == NM_BER_CONTEXT && e.tag == 1)
+				general_names(pk, t, &f);
+		}
+	}
+}
+
+/* Past the optional issuerUniqueID [1] and subjectUniqueID [2] to the
+ * extensions [3]; false when there are none. */
+static bool find_extensions(nm_cursor *tbs, nm_ber *e)
+{
+	while (nm_cur_left(tbs)) {
+		if (nm_ber_expect(tbs, e, NM_BER_CONTEXT, 3))
+			return true;
+		if (!nm_ber_read(tbs, e) || !nm_cur_skip(tbs, e->len))
+			return false;
+	}
+	return false;
+}
+
+/* Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE,
+ * extnValue OCTET STRING }, inside extensions [3] EXPLICIT SEQUENCE OF. */
+static void extensions(nm_packet *pk, int t, nm_cursor *tbs)
+{
+	nm_ber e;
+	nm_cursor outer, list, ext, val;
+	if (!find_extensions(tbs, &e))
+		return;
+	outer = nm_ber_sub(tbs, &e, NULL);
+	if (!enter(&outer, TAG_SEQUENCE, &list, &e))
+		return;
+	while (nm_cur_left(&list) && enter(&list, TAG_SEQUENCE, &ext, &e)) {
+		char oid[128];
+		if (!add_oid(pk, t, F_EXTENSION, &ext, oid, sizeof oid))
+			return;
+		if (nm_ber_expect(&ext, &e, NM_BER_UNIVERSAL, TAG_BOOLEAN))
+			nm_cur_skip(&ext, e.len);
+		if (enter(&ext, TAG_OCTETS, &val, &e))
+			extension_value(pk, t, oid, &val);
+	}
+}
+
 /* version [0] EXPLICIT INTEGER DEFAULT v1, serialNumber INTEGER */
 static bool version_serial(nm_packet *pk, int t, nm_cursor *tbs)
 {
@@ -145,8 +223,10 @@ void nm_x509_certificate(nm_packet *pk, int parent, nm_cursor c)
 	if (!nm_ber_read(&tbs, &e) || !nm_cur_skip(&tbs, e.len))
 		return;
 	name(pk, parent, &tbs); /* subject */
-	if (enter(&tbs, TAG_SEQUENCE, &spki, &e))
+	if (enter(&tbs, TAG_SEQUENCE, &spki, &e)) {
 		algorithm(pk, parent, &spki);
+		extensions(pk, parent, &tbs);
+	}
 	algorithm(pk, parent, &cert); /* signatureAlgorithm */
 }
 

@@ -553,7 +553,10 @@ END_TEST
  * segment each, built with python around certificates made by `openssl req
  * -x509`: cert_v3 is RSA, v3, UTF8String names (the certificate openssl
  * s_server sent in a captured TLS 1.2 handshake); cert_v1 is EC, v1 (no
- * version field), PrintableString names, a serial with a leading zero.
+ * version field), PrintableString names, a serial with a leading zero;
+ * cert_ext is EC, v3, with emailAddress and serialNumber attributes (shown
+ * by type only), subjectAltName and an authority key identifier naming its
+ * issuer (tshark decodes that Name too).
  */
 static const char cert_v3[] =
 	"000102030405000a0b0c0d0e08004500038200004000400623740a0000010a00000201bbc350000003e8000007d05018ffff"
@@ -587,6 +590,24 @@ static const char cert_v1[] =
 	"21523057bd846fdd10dc000c4a300a06082a8648ce3d0403020348003045022100de76cc439fe6e746d160224e0e13c47e9e"
 	"5b2a52372421803014abbfc98fe43902204b416e8408eff222f6fb376360ccb4ffb313bd5dee4e83532d4dcf3af49023c5";
 
+static const char cert_ext[] =
+	"000102030405000a0b0c0d0e0800450002e200004000400624140a0000010a00000201bbc350000003e8000007d05018ffff"
+	"0000000016030302b50b0002b10002ae0002ab308202a73082024ca003020102021428535ca4819b1b9a3652ff9e08f580bb"
+	"2eba9877300a06082a8648ce3d0403023063310b3009060355040613024652310e300c06035504070c055061726973311530"
+	"1306035504030c0c6d61696c2e6578616d706c653120301e06092a864886f70d010901161161646d696e406578616d706c65"
+	"2e6f7267310b3009060355040513023432301e170d3236313132373132343332385a170d3236313232373132343332385a30"
+	"63310b3009060355040613024652310e300c06035504070c0550617269733115301306035504030c0c6d61696c2e6578616d"
+	"706c653120301e06092a864886f70d010901161161646d696e406578616d706c652e6f7267310b3009060355040513023432"
+	"3059301306072a8648ce3d020106082a8648ce3d030107034200043cc56e8aa0c577ee5ac86aba1183b241c5f5f1d7d55188"
+	"9336f2c5fb52802ed66206fa004af5deabd35fec6c2411dc045a7c620a91e7dd4f5c0ed2678fa96a55a381dd3081da301f06"
+	"03551d11041830168209612e6578616d706c658209622e6578616d706c653081890603551d23048181307fa167a465306331"
+	"0b3009060355040613024652310e300c06035504070c0550617269733115301306035504030c0c6d61696c2e6578616d706c"
+	"653120301e06092a864886f70d010901161161646d696e406578616d706c652e6f7267310b30090603550405130234328214"
+	"28535ca4819b1b9a3652ff9e08f580bb2eba9877300c0603551d13040530030101ff301d0603551d0e04160414db2e69790b"
+	"e7b6f84520b1db531ee914d1916cda300a06082a8648ce3d0403020349003046022100e9e153803ccd10ca014609a4a0f6c7"
+	"5a89f255e1ce5bb48f01c464e4225295cc022100b021bec7f2cfc884a2f82e2919c4dcbccb909c0dffc8d81d859818229577"
+	"2bbd";
+
 static uint8_t *from_hex(const char *hex, uint32_t *n)
 {
 	size_t len = strlen(hex) / 2;
@@ -599,6 +620,30 @@ static uint8_t *from_hex(const char *hex, uint32_t *n)
 	}
 	*n = (uint32_t)len;
 	return b;
+}
+
+/* Cut at every `step`th length and flip every `step`th byte past the
+ * Ethernet header: whatever the certificate becomes, reads stay bounded
+ * (ASan). */
+static void cut_and_flip(const char *hex, uint32_t step)
+{
+	uint32_t n;
+	uint8_t *b = from_hex(hex, &n);
+	dissected d;
+	for (uint32_t len = 0; len <= n; len += step) {
+		uint8_t *cut = malloc(len ? len : 1);
+		memcpy(cut, b, len);
+		dissect(&d, cut, len, 1, true);
+		release(&d);
+		free(cut);
+	}
+	for (uint32_t at = 14; at < n; at += step) {
+		b[at] ^= 0xa5;
+		dissect(&d, b, n, 1, true);
+		release(&d);
+		b[at] ^= 0xa5;
+	}
+	free(b);
 }
 
 START_TEST(x509_certificates)
@@ -617,11 +662,23 @@ START_TEST(x509_certificates)
 	ck_assert_str_eq(field(&d, "x509sat.CountryName"), "DE,DE");
 	ck_assert_str_eq(field(&d, "x509sat.uTF8String"), "Netmon Test,netmon.example,Netmon Test,netmon.example");
 	ck_assert_str_eq(field(&d, "x509sat.printableString"), "");
+	ck_assert_str_eq(field(&d, "x509af.extension.id"), "2.5.29.14,2.5.29.35,2.5.29.19");
+	release(&d);
+	free(b);
+	b = from_hex(cert_ext, &n);
+	dissect(&d, b, n, 1, true);
+	ck_assert_str_eq(field(&d, "x509af.extension.id"), "2.5.29.17,2.5.29.35,2.5.29.19,2.5.29.14");
+	ck_assert_str_eq(field(&d, "x509if.oid"), "2.5.4.6,2.5.4.7,2.5.4.3,1.2.840.113549.1.9.1,2.5.4.5,"
+						  "2.5.4.6,2.5.4.7,2.5.4.3,1.2.840.113549.1.9.1,2.5.4.5,"
+						  "2.5.4.6,2.5.4.7,2.5.4.3,1.2.840.113549.1.9.1,2.5.4.5");
+	ck_assert_str_eq(field(&d, "x509sat.CountryName"), "FR,FR,FR");
+	ck_assert_str_eq(field(&d, "x509sat.uTF8String"), "Paris,mail.example,Paris,mail.example,Paris,mail.example");
 	release(&d);
 	free(b);
 	b = from_hex(cert_v1, &n);
 	dissect(&d, b, n, 1, true);
 	ck_assert_str_eq(field(&d, "x509af.version"), "");
+	ck_assert_str_eq(field(&d, "x509af.extension.id"), "");
 	ck_assert_str_eq(field(&d, "x509af.serialNumber"), "00a1b2c3d4");
 	ck_assert_str_eq(field(&d, "x509af.algorithm.id"), "1.2.840.10045.4.3.2,1.2.840.10045.2.1,1.2.840.10045.4.3.2");
 	ck_assert_str_eq(field(&d, "x509if.oid"),
@@ -631,21 +688,10 @@ START_TEST(x509_certificates)
 	ck_assert_str_eq(field(&d, "x509sat.printableString"),
 			 "Ohio,Example Org,Unit 7,printable.example,Ohio,Example Org,Unit 7,printable.example");
 	release(&d);
-	/* Cut at every length and flip every byte of the certificate: bounded. */
-	for (uint32_t len = 0; len <= n; len++) {
-		uint8_t *cut = malloc(len ? len : 1);
-		memcpy(cut, b, len);
-		dissect(&d, cut, len, 1, true);
-		release(&d);
-		free(cut);
-	}
-	for (uint32_t at = 54; at < n; at++) {
-		b[at] ^= 0xa5;
-		dissect(&d, b, n, 1, true);
-		release(&d);
-		b[at] ^= 0xa5;
-	}
 	free(b);
+	cut_and_flip(cert_v1, 1);
+	cut_and_flip(cert_v3, 3);
+	cut_and_flip(cert_ext, 3);
 }
 END_TEST
 
