@@ -247,7 +247,7 @@ static const nm_field fields[] = {
 
 typedef struct dns_msg {
 	nm_packet *pk;
-	const nm_protocol *proto; /* dns or mdns */
+	const nm_protocol *proto; /* dns, mdns or llmnr */
 	uint32_t start, end;	  /* the message window, absolute offsets */
 	bool mdns;
 	bool llmnr;	/* RFC 4795 flags: conflict, tentative */
@@ -457,8 +457,8 @@ static int read_name(dns_msg *m, uint32_t at, dns_name *n)
 				return NM_TRUNCATED;
 			name_append(n, label, len);
 			/* Too long already, and its wire length is known: the rest
-			 * cannot change what is shown, and reading a long chain again
-			 * for every name that points into it is quadratic. */
+			 * cannot change what is shown, only whether it is valid,
+			 * which name_tail knows without re-reading the chain. */
 			if (n->status == NAME_LONG && jumped) {
 				int tail = name_tail(m, c.pos);
 				if (tail == TAIL_BAD)
