@@ -27,6 +27,9 @@ typedef struct nm_scan {
 	int64_t after_capture;
 	uint64_t after_number;
 	bool desc;
+	/* rows to skip first (SQL OFFSET): only when `where` is exact, since
+	 * the rows a re-dissection would reject must not count */
+	uint64_t offset;
 	bool want_bytes; /* read each frame's bytes (for re-dissection) */
 	int64_t deadline_ns; /* CLOCK_MONOTONIC time budget end; 0: none */
 } nm_scan;

@@ -178,6 +178,7 @@ typedef struct pager {
 	nm_fscan *fs;
 	cJSON *arr;
 	uint64_t limit, n;
+	uint64_t skip; /* matches still to pass over (offset of a residual filter) */
 	int64_t last_cap;
 	uint64_t last_num;
 } pager;
@@ -187,6 +188,10 @@ static int page_one(void *ctx, const nm_frame_full *f)
 	pager *p = ctx;
 	if (!nm_fscan_match(p->fs, f, false))
 		return 0;
+	if (p->skip) {
+		p->skip--;
+		return 0;
+	}
 	cJSON_AddItemToArray(p->arr, nm_api_frame_summary(&f->row));
 	p->last_cap = f->row.capture_id;
 	p->last_num = f->row.number;
@@ -204,13 +209,16 @@ static bool parse_cursor(const char *s, int64_t *cap, uint64_t *num)
 	return true;
 }
 
-static enum MHD_Result run_page(nm_req *r, nm_fscan *fs, nm_scan *q, uint64_t limit)
+/* offset: SQL skips it when the filter is exact; otherwise every frame
+ * before the page is re-dissected, as it has to be to know it matches. */
+static enum MHD_Result run_page(nm_req *r, nm_fscan *fs, nm_scan *q, uint64_t limit, uint64_t offset)
 {
 	nm_store *s = nm_api_store(r);
 	if (!s)
 		return MHD_YES;
 	cJSON *o = cJSON_CreateObject();
-	pager p = {fs, cJSON_AddArrayToObject(o, "frames"), limit, 0, 0, 0};
+	pager p = {.fs = fs, .arr = cJSON_AddArrayToObject(o, "frames"), .limit = limit, .skip = fs->exact ? 0 : offset};
+	q->offset = fs->exact ? offset : 0;
 	int rc = nm_store_scan(s, q, page_one, &p);
 	if (rc < 0) {
 		cJSON_Delete(o);
@@ -228,9 +236,10 @@ static enum MHD_Result run_page(nm_req *r, nm_fscan *fs, nm_scan *q, uint64_t li
 
 static enum MHD_Result filtered_list(nm_req *r)
 {
-	uint64_t limit = LIMIT_DEFAULT;
+	uint64_t limit = LIMIT_DEFAULT, offset = 0;
 	enum MHD_Result ret;
-	if (nm_api_param_u64(r, "limit", 1, LIMIT_MAX, &limit, &ret) < 0)
+	if (nm_api_param_u64(r, "limit", 1, LIMIT_MAX, &limit, &ret) < 0 ||
+	    nm_api_param_u64(r, "offset", 0, INT64_MAX, &offset, &ret) < 0)
 		return ret;
 	const char *order = param(r, "order"), *cursor = param(r, "cursor");
 	if (order && strcmp(order, "asc") != 0 && strcmp(order, "desc") != 0)
@@ -246,7 +255,7 @@ static enum MHD_Result filtered_list(nm_req *r)
 	if (!nm_fscan_open(r, &fs, &ret))
 		return ret;
 	nm_scan q = nm_fscan_query(&fs, cap, num, desc, !fs.exact);
-	ret = run_page(r, &fs, &q, limit);
+	ret = run_page(r, &fs, &q, limit, offset);
 	nm_fscan_close(&fs);
 	return ret;
 }
@@ -283,7 +292,7 @@ static enum MHD_Result find(nm_req *r)
 	}
 	nm_scan q = nm_fscan_query(&fs, fs.capture_id, prev && from == 0 ? UINT64_MAX : from, prev, !fs.exact);
 	cJSON *arr = cJSON_CreateArray();
-	pager p = {&fs, arr, 1, 0, 0, 0};
+	pager p = {.fs = &fs, .arr = arr, .limit = 1};
 	int rc = fs.capture_id ? nm_store_scan(s, &q, page_one, &p) : 0;
 	nm_fscan_close(&fs);
 	if (rc < 0) {

@@ -78,8 +78,8 @@ export const api = {
 	status: () => getJSON('status'),
 	captures: () => getJSON('captures'),
 	stats: (capture) => getJSON('stats', { capture }),
-	frames: (capture, limit, cursor, order, filter, signal) =>
-		getJSON('frames', { capture, limit, cursor, order, filter }, signal),
+	frames: (capture, limit, cursor, order, filter, signal, offset) =>
+		getJSON('frames', { capture, limit, cursor, order, filter, offset: offset || undefined }, signal),
 	frame: (capture, number) =>
 		getJSON(`frames/${encodeURIComponent(number)}`, { capture }),
 	count: (capture, filter) => getJSON('frames/count', { capture, filter }),

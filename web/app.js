@@ -253,11 +253,11 @@ function applyFilter(text) {
 	clearError('filter');
 }
 
-// The row of frame `number` in the current list, or null if not listed.
+// The row of frame `number` in the current list: how many listed frames
+// come before it (numbers have gaps: queue drops, evicted frames).
 async function indexOf(number) {
-	if (!state.filter)
-		return number - 1;
-	const r = await api.count(state.captureId, `(${state.filter}) && frame.number < ${number}`);
+	const before = `frame.number < ${number}`;
+	const r = await api.count(state.captureId, state.filter ? `(${state.filter}) && ${before}` : before);
 	return r.count;
 }
 

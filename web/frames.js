@@ -3,11 +3,12 @@
 // come into view, so a capture of millions of frames scrolls as fast as one
 // of a hundred.
 //
-// Row i of the unfiltered list of capture C is the frame after number i
-// (the filter `frame.number > i` is exact SQL, so any page is one indexed
-// query).  A filtered list cannot be addressed by position, so its pages
-// are chained with the API's next_cursor from the nearest page already
-// loaded, and the tail comes from order=desc.  Browsers cap an element's
+// A page near one already loaded is chained from it with the API's
+// next_cursor (one indexed query, however deep); a page far from any is
+// asked for by position (offset=, which the server skips in SQL when the
+// filter is exact; a residual filter re-dissects what it skips, so it is
+// only used for jumps); the tail comes from order=desc.  Positions, not
+// frame numbers: numbers have gaps (queue drops, evicted frames).  Browsers cap an element's
 // height (~16M px in Firefox), so beyond MAX_PX the scroll position maps to
 // a row by proportion instead of by pixel.
 
@@ -17,6 +18,7 @@ import { fmtTime, h, protoClass } from './format.js';
 const ROW_PX = 22;
 export const PAGE = 200;
 const CHAIN_LIMIT = 5000; // rows per request when walking a filtered list
+const CHAIN_PAGES = 3;    // walk from a loaded page at most this far back; farther: offset=
 const MAX_PX = 12e6;
 const TAIL_ROWS = 2000;
 
@@ -81,6 +83,7 @@ export class FrameSource {
 
 	// Forget the rows from `index` on (a live list grew past them).
 	dropFrom(index) {
+		this.numbering = null; // the count changed: look again
 		for (const m of [this.rows, this.after]) {
 			for (const k of [...m.keys()]) {
 				if (k >= index)
@@ -89,20 +92,35 @@ export class FrameSource {
 		}
 	}
 
+	// The number of row 0 when the unfiltered list is numbered without gaps
+	// (first and last numbers span exactly `total`), else null.  Then any
+	// page is one indexed query, where an offset walks every skipped row.
+	firstNumber(sig) {
+		if (!this.numbering) {
+			const one = (order) => api.frames(this.capture, 1, null, order, 'frame', sig).then((r) => r.frames?.[0]?.number);
+			this.numbering = Promise.all([one(null), one('desc')]).then(([a, z]) =>
+				(a != null && z - a + 1 === this.total ? a : null));
+			this.numbering.catch(() => (this.numbering = null));
+		}
+		return this.numbering;
+	}
+
 	async loadPage(p) {
 		const start = p * PAGE;
 		const sig = this.abort.signal;
-		if (this.loaded(p) || (this.filter && !this.isTail(p) && !this.wanted(p)))
+		if (this.loaded(p) || (!this.isTail(p) && !this.wanted(p)))
 			return;
-		if (!this.filter) {
-			const r = await api.frames(this.capture, PAGE, null, null, `frame.number > ${start}`, sig);
-			this.put(start, r.frames || [], null);
+		const filter = this.filter || 'frame';
+		const base = this.filter ? null : await this.firstNumber(sig);
+		if (base != null) { // numbered without gaps: row i is frame base + i
+			const r = await api.frames(this.capture, PAGE, null, null, `frame.number >= ${base + start}`, sig);
+			this.put(start, r.frames || [], r.next_cursor);
 			return;
 		}
 		if (this.isTail(p)) {
 			// The tail: the newest frames, no walk needed.
 			const n = this.total - start;
-			const r = await api.frames(this.capture, Math.max(n, 1), null, 'desc', this.filter, sig);
+			const r = await api.frames(this.capture, Math.max(n, 1), null, 'desc', filter, sig);
 			this.put(this.total - (r.frames || []).length, (r.frames || []).reverse(), null);
 			return;
 		}
@@ -112,11 +130,16 @@ export class FrameSource {
 			if (k < start && k > from)
 				from = k;
 		}
+		if (start - from > CHAIN_PAGES * PAGE) {
+			const r = await api.frames(this.capture, PAGE, null, null, filter, sig, start);
+			this.put(start, r.frames || [], r.next_cursor);
+			return;
+		}
 		let cursor = from >= 0 ? this.after.get(from) : null;
 		let at = from + 1;
 		while (at < start + PAGE && at < this.total) {
 			const want = Math.min(CHAIN_LIMIT, start + PAGE - at);
-			const r = await api.frames(this.capture, want, cursor, null, this.filter, sig);
+			const r = await api.frames(this.capture, want, cursor, null, filter, sig);
 			const frames = r.frames || [];
 			this.put(at, frames, r.next_cursor);
 			at += frames.length;

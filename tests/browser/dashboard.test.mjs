@@ -775,7 +775,11 @@ async function perf(ctx, opt, errors) {
 	const endMs = Date.now() - t4;
 	await page.evaluate(JUMP);
 	const mid = await page.evaluate(() => window.jumpAndWait(0.5));
-	console.log(`perf: filter "${filter}" (${n} of ${cap.frames} frames): first rows ${shownAt} ms, count shown ${countedAt} ms, End ${endMs} ms, jump to the middle ${mid.toFixed(0)} ms`);
+	const fj = [];
+	for (let k = 0; k < 8; k++) // random jumps: each an offset= page
+		fj.push(await page.evaluate((f) => window.jumpAndWait(f), (k * 0.37 + 0.05) % 1));
+	fj.sort((a, b) => a - b);
+	console.log(`perf: filter "${filter}" (${n} of ${cap.frames} frames): first rows ${shownAt} ms, count shown ${countedAt} ms, End ${endMs} ms, jump to the middle ${mid.toFixed(0)} ms, random jumps median ${fj[4].toFixed(0)} ms, max ${fj[7].toFixed(0)} ms`);
 	await page.close();
 }
 
