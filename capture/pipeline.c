@@ -161,6 +161,7 @@ static void ship_stats(nm_pipeline *p)
 		}
 	}
 	p->stats.flows_evicted = p->flows.evicted;
+	p->stats.reasm_evicted = p->reasm.evicted;
 	nm_stats *s = malloc(sizeof *s);
 	if (!s)
 		return;

@@ -91,6 +91,8 @@ const char *const sq_migrations[] = {
 	" AND d.first_number + d.count - 1;"
 	"CREATE INDEX flows_src ON flows(src); CREATE INDEX flows_dst ON flows(dst);"
 	"CREATE INDEX flows_sport ON flows(sport); CREATE INDEX flows_dport ON flows(dport);",
+	/* IPv4 datagrams the reassembly table dropped unfinished, per capture */
+	"ALTER TABLE stats ADD COLUMN reasm_evicted INTEGER NOT NULL DEFAULT 0;",
 };
 
 const int sq_schema_version = (int)(sizeof sq_migrations / sizeof sq_migrations[0]);
@@ -141,8 +143,8 @@ const char *const sq_sql[SQ_NSTMT] = {
 		" bytes_ba = excluded.bytes_ba, state = excluded.state",
 	[SQ_STATS_UPSERT] = "INSERT OR REPLACE INTO stats(capture_id, frames, bytes, broadcast,"
 			    " multicast, truncated, malformed, dropped_kernel, dropped_queue,"
-			    " flows_evicted, first_ns, last_ns, dropped_buffer)"
-			    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+			    " flows_evicted, first_ns, last_ns, dropped_buffer, reasm_evicted)"
+			    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 	[SQ_PROTO_UPSERT] = "INSERT OR REPLACE INTO proto_stats(capture_id, protocol, frames, bytes)"
 			    " VALUES(?1, ?2, ?3, ?4)",
 	[SQ_CAPTURES] = "SELECT " CAPTURE_COLS " FROM captures ORDER BY id",
@@ -172,7 +174,8 @@ const char *const sq_sql[SQ_NSTMT] = {
 		      " coalesce(sum(s.broadcast), 0), coalesce(sum(s.multicast), 0),"
 		      " coalesce(sum(s.truncated), 0), coalesce(sum(s.malformed), 0),"
 		      " coalesce(sum(s.dropped_kernel), 0), coalesce(sum(s.dropped_queue), 0),"
-		      " coalesce(sum(s.flows_evicted), 0), coalesce(sum(s.dropped_buffer), 0)"
+		      " coalesce(sum(s.flows_evicted), 0), coalesce(sum(s.dropped_buffer), 0),"
+		      " coalesce(sum(s.reasm_evicted), 0)"
 		      " FROM captures c LEFT JOIN stats s ON s.capture_id = c.id"
 		      " WHERE ?1 = 0 OR c.id = ?1",
 	[SQ_PROTO_TOTALS] = "SELECT protocol, sum(frames), sum(bytes) FROM proto_stats"

@@ -237,7 +237,7 @@ int sq_totals(nm_store *st, int64_t capture_id, nm_totals *out)
 		uint64_t *v[] = {&out->frames,	  &out->bytes,		&out->broadcast,
 				 &out->multicast, &out->truncated,	&out->malformed,
 				 &out->dropped_kernel, &out->dropped_queue, &out->flows_evicted,
-				 &out->dropped_buffer};
+				 &out->dropped_buffer, &out->reasm_evicted};
 		for (int i = 0; i < (int)(sizeof v / sizeof v[0]); i++)
 			*v[i] = (uint64_t)sqlite3_column_int64(q, i);
 	}

@@ -244,6 +244,7 @@ static int upsert_totals(sq_store *s, int64_t cap, const nm_stats *t)
 	sqlite3_bind_int64(q, 11, t->first_ns);
 	sqlite3_bind_int64(q, 12, t->last_ns);
 	sqlite3_bind_int64(q, 13, (int64_t)t->dropped_buffer);
+	sqlite3_bind_int64(q, 14, (int64_t)t->reasm_evicted);
 	return step_done(s, q, "storing stats");
 }
 

@@ -96,6 +96,7 @@ typedef struct nm_stats {
 	uint64_t dropped_queue;  /* frames the writer queue had no room for */
 	uint64_t flows_evicted;  /* flow table cap reached: idle flows dropped */
 	uint64_t dropped_buffer; /* stored, then evicted by the retention limits */
+	uint64_t reasm_evicted;  /* IPv4 datagrams dropped unfinished (capture/reasm.h) */
 	int64_t first_ns, last_ns;
 	/* per protocol, indexed by nm_protocol id */
 	uint64_t proto_frames[NM_STATS_MAX_PROTOS];
@@ -139,7 +140,7 @@ typedef struct nm_proto_count {
 /* Totals over one capture (capture_id > 0) or all of them (0). */
 typedef struct nm_totals {
 	uint64_t frames, bytes, broadcast, multicast, truncated, malformed;
-	uint64_t dropped_kernel, dropped_queue, flows_evicted, dropped_buffer;
+	uint64_t dropped_kernel, dropped_queue, flows_evicted, dropped_buffer, reasm_evicted;
 	nm_proto_count *protos; /* malloc'd, sorted by frames descending */
 	size_t nprotos;
 } nm_totals;

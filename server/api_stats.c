@@ -37,6 +37,7 @@ static cJSON *totals_json(const nm_totals *t, uint64_t capture)
 	nm_json_add_u64(o, "malformed", t->malformed);
 	add_dropped(o, t, capture);
 	nm_json_add_u64(o, "flows_evicted", t->flows_evicted);
+	nm_json_add_u64(o, "reassembly_evicted", t->reasm_evicted);
 	cJSON *arr = cJSON_AddArrayToObject(o, "protocols");
 	for (size_t i = 0; arr && i < t->nprotos; i++) {
 		cJSON *p = cJSON_CreateObject();

@@ -88,13 +88,24 @@ def udp(src, dst, sport, dport, payload):
     return u[:6] + struct.pack("!H", c) + u[8:]
 
 
-def write_pcap(path, packets):
+def write_pcap(path, packets, step_us=1000000):
     eth = bytes.fromhex("001122334455" "66778899aabb" "0800")
     with open(path, "wb") as out:
         out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
         for i, f in enumerate(packets):
             fr = eth + f
-            out.write(struct.pack("<IIII", 1700000000 + i, 0, len(fr), len(fr)) + fr)
+            t = i * step_us
+            out.write(struct.pack("<IIII", 1700000000 + t // 1000000, t % 1000000, len(fr), len(fr)) + fr)
+
+
+# The capture path's table holds 1024 datagrams (capture/reasm.c): a flood
+# of heads that never complete, within the 60 s timeout, evicts the rest.
+FLOOD, TABLE_CAP = 1100, 1024
+
+
+def make_flood(path):
+    a, b = bytes([10, 0, 0, 3]), bytes([10, 0, 0, 4])
+    write_pcap(path, [ipv4(a, b, 17, i, 0, 1, bytes(64)) for i in range(FLOOD)], step_us=1000)
 
 
 def make_hostile(path, n=600):
@@ -231,6 +242,8 @@ def main():
     make_capture(made)
     hostile = os.path.join(tmp, "hostile.pcap")
     make_hostile(hostile)
+    flood = os.path.join(tmp, "flood.pcap")
+    make_flood(flood)
     files = [made]
     if FRAG_FILES:
         try:
@@ -239,7 +252,7 @@ def main():
         except SystemExit:
             nt.log("corpus missing: only the capture made here is compared")
     db = os.path.join(tmp, "r.db")
-    for f in files + [hostile]:
+    for f in files + [hostile, flood]:
         r = nt.import_file(netmond, f, db)
         if r.rc != 0:
             nt.log("FAIL: import %s" % r.describe())
@@ -257,6 +270,10 @@ def main():
         status = api.get("/api/v1/status")
         if status.get("reassembly_evicted") is None:
             problems.append("status has no reassembly_evicted counter")
+        ev = api.get("/api/v1/stats", capture=bysrc[os.path.realpath(flood)]).get("reassembly_evicted")
+        if ev != FLOOD - TABLE_CAP:
+            problems.append("flood of %d unfinished datagrams: reassembly_evicted %r, want %d"
+                            % (FLOOD, ev, FLOOD - TABLE_CAP))
         hid = bysrc[os.path.realpath(hostile)]
         for fr in nt.iter_frames(api, hid):
             api.get("/api/v1/frames/%d" % fr["number"], capture=hid)  # raises unless 200
