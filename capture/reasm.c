@@ -7,7 +7,7 @@
 #include "capture/reasm.h"
 
 #define MAX_DATAGRAM 65535u /* an IPv4 payload cannot be longer */
-#define MAX_PIECES 512u     /* per datagram: 8-byte fragments would be absurd */
+#define MAX_PIECES   512u   /* per datagram: 8-byte fragments would be absurd */
 
 uint32_t nm_reasm_max_datagrams = 1024;
 size_t nm_reasm_max_bytes = 16u << 20;
@@ -20,7 +20,7 @@ struct nm_reasm_dgram {
 	uint16_t id;
 	uint32_t total;
 	uint8_t *data;
-	uint32_t size; /* bytes allocated in data */
+	uint32_t size;         /* bytes allocated in data */
 	nm_frag_piece *pieces; /* sorted by offset */
 	uint32_t npieces, pieces_cap;
 	uint64_t tick;
@@ -40,7 +40,7 @@ static void slot_free(nm_reasm_table *t, nm_reasm_dgram *d, bool count)
 /* The slot holding f's datagram; on the way, drop the timed-out ones and
  * note the least recently used and a free slot. */
 static nm_reasm_dgram *find(nm_reasm_table *t, const nm_ip_frag *f, int64_t now, nm_reasm_dgram **lru,
-			    nm_reasm_dgram **free_slot)
+                            nm_reasm_dgram **free_slot)
 {
 	*lru = *free_slot = NULL;
 	for (uint32_t i = 0; i < t->cap; i++) {

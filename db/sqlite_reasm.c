@@ -12,8 +12,7 @@ static int step_done(sq_store *s, sqlite3_stmt *q, const char *what)
 	return rc == SQLITE_DONE ? 0 : sq_fail_db(s, what);
 }
 
-static int write_one(sq_store *s, sqlite3_stmt *ins, sqlite3_stmt *note, int64_t capture_id,
-		     const nm_frag_link *l)
+static int write_one(sq_store *s, sqlite3_stmt *ins, sqlite3_stmt *note, int64_t capture_id, const nm_frag_link *l)
 {
 	sqlite3_bind_int64(ins, 1, capture_id);
 	sqlite3_bind_int64(ins, 2, (int64_t)l->frame);

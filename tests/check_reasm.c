@@ -21,8 +21,8 @@ static uint32_t frag_frame(uint8_t *buf, uint16_t id, uint8_t proto, uint32_t of
 	memcpy(buf, eth, 14);
 	uint8_t *ip = buf + 14;
 	uint16_t tot = (uint16_t)(20 + len), fl = (uint16_t)((more ? 0x2000 : 0) | off / 8);
-	uint8_t h[20] = {0x45, 0, tot >> 8, tot & 255, id >> 8, id & 255, fl >> 8, fl & 255, 64, proto, 0, 0,
-			 10, 0, 0, 1, 10, 0, 0, 2};
+	uint8_t h[20] = {0x45, 0, tot >> 8, tot & 255, id >> 8, id & 255, fl >> 8, fl & 255, 64, proto,
+	                 0,    0, 10,       0,         0,       1,        10,      0,        0,  2};
 	memcpy(ip, h, 20);
 	for (uint32_t i = 0; i < len; i++)
 		ip[20 + i] = (uint8_t)((off + i) % 251);
@@ -31,7 +31,7 @@ static uint32_t frag_frame(uint8_t *buf, uint16_t id, uint8_t proto, uint32_t of
 
 /* Dissect one fragment frame through table t; returns the packet. */
 static nm_packet feed(nm_reasm_table *t, uint8_t *buf, uint64_t number, int64_t ts, uint16_t id, uint8_t proto,
-		      uint32_t off, uint32_t len, int more)
+                      uint32_t off, uint32_t len, int more)
 {
 	nm_packet pk;
 	memset(&pk, 0, sizeof pk);
