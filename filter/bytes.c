@@ -14,8 +14,8 @@
 #include "filter/ast.h"
 
 /* Fields whose every value is a copy of bytes of the frame. */
-static const char *const raw_fields[] = {"ip.addr",   "ip.src",  "ip.dst",  "ipv6.addr", "ipv6.src",
-					 "ipv6.dst",  "eth.addr", "eth.src", "eth.dst"};
+static const char *const raw_fields[] = {"ip.addr",  "ip.src",   "ip.dst",  "ipv6.addr", "ipv6.src",
+                                         "ipv6.dst", "eth.addr", "eth.src", "eth.dst"};
 
 static bool raw_field(const opd *o)
 {

@@ -33,7 +33,7 @@ typedef struct flow_atom {
 
 static const char *const addr_fields[] = {"ip.addr", "ip.src", "ip.dst", "ipv6.addr", "ipv6.src", "ipv6.dst"};
 static const char *const port_fields[] = {"tcp.port", "tcp.srcport", "tcp.dstport",
-					  "udp.port", "udp.srcport", "udp.dstport"};
+                                          "udp.port", "udp.srcport", "udp.dstport"};
 
 static bool in_list(const char *n, const char *const *list, size_t len)
 {
@@ -63,8 +63,7 @@ static bool addr_atom(const expr *e, const char *n, flow_atom *a)
 static bool atom(const expr *e, flow_atom *a)
 {
 	memset(a, 0, sizeof *a);
-	if (e->kind != E_CMP || (e->op != T_EQ && e->op != T_ALL_EQ) || e->l->kind != O_FIELD ||
-	    e->r->kind != O_LIT)
+	if (e->kind != E_CMP || (e->op != T_EQ && e->op != T_ALL_EQ) || e->l->kind != O_FIELD || e->r->kind != O_LIT)
 		return false;
 	const char *n = e->l->field->name;
 	if (addr_atom(e, n, a))
@@ -90,7 +89,7 @@ static void twice(sbuf *b, const char *p)
 static void after(sbuf *b, const char *p, const char *name)
 {
 	flt_put(b, "instr(substr(" PATH_TEXT ", instr(" PATH_TEXT ", ':%s:') + %zu), ':%s:') > 0", p, strlen(p) + 1,
-		name);
+	        name);
 }
 
 /* Paths (of frames naming a->proto) whose flow may not show the values.
@@ -156,7 +155,7 @@ bool flt_flow_cand(sbuf *b, const expr *e)
 	if (!atom(e, &a))
 		return false;
 	flt_put(b, "SELECT k.capture_id, k.first_number FROM chunk_keys k JOIN c g ON g.id = k.capture_id"
-		   " WHERE k.protocols IN (SELECT id FROM strings WHERE ");
+	           " WHERE k.protocols IN (SELECT id FROM strings WHERE ");
 	has(b, a.proto);
 	flt_put(b, ") AND (k.flow_id = 0 OR k.flow_id >= g.flow_gap OR k.protocols IN (SELECT id FROM strings WHERE ");
 	odd_paths(b, &a);
