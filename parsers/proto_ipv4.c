@@ -366,13 +366,18 @@ static int dissect_reassembled(nm_packet *pk, int t, const ip_hdr *h, const nm_i
 	add_reassembly(pk, t, r);
 	const uint8_t *data = pk->data;
 	uint32_t caplen = pk->caplen, wirelen = pk->wirelen;
+	nm_defrag *defrag = pk->defrag;
 	pk->data = r->data;
 	pk->caplen = pk->wirelen = pk->ip_plen = r->len;
+	/* r->data lives only until the reassembler's next completion: a
+	 * fragment tunnelled inside this datagram is not offered. */
+	pk->defrag = NULL;
 	nm_cursor c = nm_cursor_make(r->data, 0, r->len);
 	int rc = nm_ip_handoff(pk, &c, h->proto);
 	pk->data = data;
 	pk->caplen = caplen;
 	pk->wirelen = wirelen;
+	pk->defrag = defrag;
 	return rc;
 }
 
