@@ -248,8 +248,9 @@ static cJSON *frame_detail(nm_store *s, const nm_frame_full *f)
 	bool reasm = nm_reasm_init(&rt, 8, MAX_FRAGS * 65536u, INT64_MAX) == 0;
 	if (reasm)
 		prepare_reasm(s, f, &rt);
+	uint64_t before = reasm ? rt.completed : 0;
 	nm_dissect_frame_with(&pk, reasm ? &rt.base : NULL);
-	if (reasm && rt.completed)
+	if (reasm && rt.completed > before) /* this frame completed a datagram */
 		add_reassembled(o, &rt);
 	if (reasm)
 		nm_reasm_free(&rt);
