@@ -17,11 +17,12 @@
 #include <strings.h>
 
 #include "capture/notify.h"
+#include "capture/reasm.h"
 #include "parsers/dissect.h"
 #include "server/settings.h"
 #include "server/upload.h"
 
-typedef enum { K_STR, K_BOOL, K_NUM, K_SIZE, K_AGE } key_kind;
+typedef enum { K_STR, K_BOOL, K_NUM, K_SIZE, K_AGE, K_AGE_NS } key_kind;
 
 typedef struct key {
 	const char *section, *name;
@@ -33,6 +34,7 @@ typedef struct key {
 } key;
 
 #define OPT(sec, nm, kind, m, lo, hi) {sec, nm, kind, NULL, offsetof(nm_options, m), sizeof(((nm_options *)0)->m), lo, hi}
+#define GLOBAL(sec, nm, kind, var, lo, hi) {sec, nm, kind, &var, 0, sizeof var, lo, hi}
 #define NOTE(nm, kind, m) {"notify", nm, kind, &nm_notify, offsetof(nm_notify_conf, m), sizeof(((nm_notify_conf *)0)->m), 0, 0}
 
 static const key keys[] = {
@@ -40,7 +42,7 @@ static const key keys[] = {
 	OPT("server", "webdir", K_STR, webdir, 0, 0),
 	OPT("server", "plugins", K_STR, plugins, 0, 0),
 	OPT("server", "http", K_BOOL, http, 0, 0),
-	{"server", "upload_max", K_SIZE, &nm_upload_max, 0, sizeof nm_upload_max, 1024, INT64_MAX},
+	GLOBAL("server", "upload_max", K_SIZE, nm_upload_max, 1024, INT64_MAX),
 	OPT("capture", "interface", K_STR, pipe.src.iface, 0, 0),
 	OPT("capture", "read", K_STR, pipe.src.file, 0, 0),
 	OPT("capture", "filter", K_STR, pipe.src.filter, 0, 0),
@@ -50,6 +52,9 @@ static const key keys[] = {
 	OPT("capture", "batch", K_NUM, pipe.batch_frames, 1, 65536),
 	OPT("capture", "max_flows", K_NUM, pipe.max_flows, 16, 1 << 26),
 	OPT("capture", "max_stations", K_NUM, pipe.max_stations, 16, 1 << 24),
+	GLOBAL("capture", "reassembly_max_datagrams", K_NUM, nm_reasm_max_datagrams, 1, 1 << 24),
+	GLOBAL("capture", "reassembly_max_bytes", K_SIZE, nm_reasm_max_bytes, 65536, 1ull << 36),
+	GLOBAL("capture", "reassembly_timeout", K_AGE_NS, nm_reasm_timeout_ns, 1, 86400),
 	OPT("capture", "max_frames", K_NUM, pipe.src.limits.frames, 1, INT64_MAX),
 	OPT("capture", "max_bytes", K_SIZE, pipe.src.limits.bytes, 1, INT64_MAX),
 	OPT("capture", "max_age", K_AGE, pipe.src.limits.age_s, 1, INT64_MAX),
@@ -260,6 +265,7 @@ static const char *set_value(nm_options *o, const key *k, const char *v)
 			return "expected a size: a number of bytes, or with K, M, G or T (1024-based)";
 		break;
 	case K_AGE:
+	case K_AGE_NS:
 		if (!nm_parse_age(v, &age))
 			return "expected an age: seconds, or a number with s, m, h, d or w";
 		n = (uint64_t)age;
@@ -267,6 +273,8 @@ static const char *set_value(nm_options *o, const key *k, const char *v)
 	}
 	if (n < k->min || n > k->max)
 		return "value out of range";
+	if (k->kind == K_AGE_NS)
+		n *= 1000000000u;
 	store_uint(p, k->width, n);
 	return NULL;
 }
