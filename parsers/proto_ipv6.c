@@ -349,42 +349,72 @@ static bool hbh_has_jumbo(const nm_cursor *c)
 /* proto_ipv4.c's ip.version, looked up once at start-up (read-only after). */
 static const nm_field *ip_version;
 
+typedef struct ip6_hdr {
+	uint32_t w; /* version, traffic class, flow label */
+	uint16_t plen;
+	uint8_t nxt, hlim;
+	const uint8_t *src, *dst;
+} ip6_hdr;
+
+/* The header after its version, each field as far as the frame holds it
+ * (tshark shows a cut header so); false when it is cut. */
+static bool add_fixed(nm_packet *pk, int t, nm_cursor *c, uint32_t s, ip6_hdr *h)
+{
+	h->w = nm_cur_be32(c);
+	if (c->err)
+		return false;
+	int tc = nm_add_uint(pk, t, &fields[F_TCLASS], s, 4, h->w);
+	nm_add_uint(pk, tc, &fields[F_DSCP], s, 4, h->w);
+	nm_add_uint(pk, tc, &fields[F_ECN], s, 4, h->w);
+	nm_add_uint(pk, t, &fields[F_FLOW], s + 1, 3, h->w);
+	h->plen = nm_cur_be16(c);
+	if (!c->err)
+		nm_add_uint(pk, t, &fields[F_PLEN], s + 4, 2, h->plen);
+	h->nxt = nm_cur_u8(c);
+	if (!c->err)
+		nm_add_uint(pk, t, &fields[F_NXT], s + 6, 1, h->nxt);
+	h->hlim = nm_cur_u8(c);
+	if (!c->err)
+		nm_add_uint(pk, t, &fields[F_HLIM], s + 7, 1, h->hlim);
+	if ((h->src = nm_cur_take(c, 16)) != NULL)
+		add_addr(pk, t, F_SRC, F_SRC_HOST, s + 8, h->src);
+	if ((h->dst = nm_cur_take(c, 16)) != NULL)
+		add_addr(pk, t, F_DST, F_DST_HOST, s + 24, h->dst);
+	return !c->err;
+}
+
 static int dissect_ipv6(nm_packet *pk, nm_cursor *c, int parent)
 {
 	(void)parent;
 	uint32_t s = c->pos;
-	uint32_t w = nm_cur_be32(c);
-	uint16_t plen = nm_cur_be16(c);
-	uint8_t nxt = nm_cur_u8(c), hlim = nm_cur_u8(c);
-	const uint8_t *src = nm_cur_take(c, 16), *dst = nm_cur_take(c, 16);
-	int t = nm_add_proto(pk, -1, &nm_proto_ipv6, s, c->err ? nm_cur_left(c) : 40);
-	if (c->err)
+	bool ok;
+	uint8_t version = nm_cur_peek(c, 0, &ok) >> 4;
+	int t = nm_add_proto(pk, -1, &nm_proto_ipv6, s, nm_cur_has(c, 40) ? 40 : nm_cur_left(c));
+	if (!ok)
 		return NM_TRUNCATED;
-	nm_add_uint(pk, t, &fields[F_VERSION], s, 1, w >> 28);
+	nm_add_uint(pk, t, &fields[F_VERSION], s, 1, version);
 	if (ip_version) /* tshark also answers "ip.version == 6" */
-		nm_hide(pk, nm_add_uint(pk, t, ip_version, s, 1, w >> 28));
-	if (w >> 28 != 6) {
-		nm_set_info(pk, "Bogus IPv6 version (%u, must be 6)", w >> 28);
+		nm_hide(pk, nm_add_uint(pk, t, ip_version, s, 1, version));
+	if (version != 6) {
+		nm_set_info(pk, "Bogus IPv6 version (%u, must be 6)", version);
 		nm_cur_skip(c, nm_cur_left(c)); /* no length: the rest is not a trailer */
 		return NM_MALFORMED;
 	}
-	int tc = nm_add_uint(pk, t, &fields[F_TCLASS], s, 4, w);
-	nm_add_uint(pk, tc, &fields[F_DSCP], s, 4, w);
-	nm_add_uint(pk, tc, &fields[F_ECN], s, 4, w);
-	nm_add_uint(pk, t, &fields[F_FLOW], s + 1, 3, w);
-	nm_add_uint(pk, t, &fields[F_PLEN], s + 4, 2, plen);
-	nm_add_uint(pk, t, &fields[F_NXT], s + 6, 1, nxt);
-	nm_add_uint(pk, t, &fields[F_HLIM], s + 7, 1, hlim);
-	add_addr(pk, t, F_SRC, F_SRC_HOST, s + 8, src);
-	add_addr(pk, t, F_DST, F_DST_HOST, s + 24, dst);
-	set_summary(pk, src, dst, nxt);
-	pk->ip_ttl = hlim;
+	ip6_hdr h;
+	uint32_t avail = nm_cur_left(c);
+	if (!add_fixed(pk, t, c, s, &h)) {
+		if (pk->caplen >= pk->wirelen) /* not a snap-length cut */
+			nm_set_info(pk, "Invalid IPv6 header (%u bytes, need exactly 40)", avail);
+		return NM_TRUNCATED;
+	}
+	set_summary(pk, h.src, h.dst, h.nxt);
+	pk->ip_ttl = h.hlim;
 	/* Payload length 0 with a Jumbo Payload option is a jumbogram (RFC
 	 * 2675): the frame holds the payload.  Without the option, Wireshark
 	 * takes the 0 as it is. */
-	bool jumbo = plen == 0 && nxt == 0 && hbh_has_jumbo(c);
-	nm_cursor pl = nm_cur_sub(c, jumbo ? nm_cur_left(c) : plen);
-	return dissect_ext_chain(pk, &pl, nxt);
+	bool jumbo = h.plen == 0 && h.nxt == 0 && hbh_has_jumbo(c);
+	nm_cursor pl = nm_cur_sub(c, jumbo ? nm_cur_left(c) : h.plen);
+	return dissect_ext_chain(pk, &pl, h.nxt);
 }
 
 static void init_ipv6(void)
