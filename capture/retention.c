@@ -12,7 +12,7 @@
 
 /* Frames per store call, and the time one nm_ret_run may take: the writer
  * goes back to its queue after that, so capture waits at most this long. */
-#define CHUNK 2048
+#define CHUNK     2048
 #define BUDGET_NS 20000000
 /* The WAL reaches about 4-6 MiB between checkpoints (sqlite_datafile.c sets
  * them at 4 MiB) and may be empty when measured: count it as this much. */
@@ -207,8 +207,7 @@ static bool global_goal(nm_store *s, nm_evict_goal *g)
 	 * the largest batch: the next batch lands before the next eviction. */
 	uint64_t margin = R.ceiling / 8 + R.batch_max, used;
 	uint64_t target = R.ceiling > margin ? R.ceiling - margin : 0;
-	if (R.ceiling && nm_store_space(s, &sp) == 0 &&
-	    (used = db_estimate(&sp) + sp.frames_live) > target) {
+	if (R.ceiling && nm_store_space(s, &sp) == 0 && (used = db_estimate(&sp) + sp.frames_live) > target) {
 		uint64_t over = used - target;
 		over = over < sp.frames_live ? over : sp.frames_live;
 		g->bytes = over > g->bytes ? over : g->bytes;

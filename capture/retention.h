@@ -25,13 +25,13 @@
 
 /* What GET /api/v1/status shows. */
 typedef struct nm_ret_status {
-	bool active;                 /* nm_ret_init was called */
+	bool active; /* nm_ret_init was called */
 	nm_limits db_limits;
-	uint64_t ceiling;            /* 0: none */
+	uint64_t ceiling; /* 0: none */
 	uint64_t kept_frames, kept_bytes;
 	uint64_t evicted_frames, evicted_bytes; /* by this daemon, every capture */
-	int64_t longest_stall_ns;    /* longest single nm_ret_run */
-	uint64_t evict_ns;           /* time spent evicting, in total */
+	int64_t longest_stall_ns;               /* longest single nm_ret_run */
+	uint64_t evict_ns;                      /* time spent evicting, in total */
 } nm_ret_status;
 
 /* With the writer's store and the database's limits; loads what earlier

@@ -34,8 +34,8 @@
 
 /* 16 MiB: a few seconds of a busy link, small next to any sane ceiling. */
 #define SEG_DEFAULT ((uint64_t)16 << 20)
-#define SEG_MIN ((uint64_t)64 << 10)
-#define LEGACY (-2)
+#define SEG_MIN     ((uint64_t)64 << 10)
+#define LEGACY      (-2)
 
 static void seg_name(const sq_store *s, int64_t seg, char *buf, size_t n)
 {
@@ -81,8 +81,8 @@ static int use_seg(sq_store *s, int64_t seg)
 static int meta_get(sq_store *s, const char *key, int64_t *v)
 {
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(s->db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?1", -1,
-			       &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?1", -1, &q, NULL) !=
+	    SQLITE_OK)
 		return sq_fail_db(s, "reading meta");
 	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(q);
@@ -95,8 +95,7 @@ static int meta_get(sq_store *s, const char *key, int64_t *v)
 static int meta_set(sq_store *s, const char *key, int64_t v)
 {
 	char sql[160];
-	snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta(key, value) VALUES('%s', '%" PRId64 "')",
-		 key, v);
+	snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta(key, value) VALUES('%s', '%" PRId64 "')", key, v);
 	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : sq_fail_db(s, "writing meta");
 }
 
@@ -220,8 +219,7 @@ static int open_writer(sq_store *s)
 	/* The disk ceiling counts the WAL, which by default grows to 1000 pages
 	 * (64 MiB here) between checkpoints and never shrinks: checkpoint at 4
 	 * MiB and cut it back to that (ingest rate measured the same). */
-	sqlite3_exec(s->db, "PRAGMA wal_autocheckpoint = 64; PRAGMA journal_size_limit = 4194304",
-		     NULL, NULL, NULL);
+	sqlite3_exec(s->db, "PRAGMA wal_autocheckpoint = 64; PRAGMA journal_size_limit = 4194304", NULL, NULL, NULL);
 	if (query_u64(s, SQ_DATA_END, &used, &none) || read_layout(s, used))
 		return -1;
 	if (used < s->legacy_end)
@@ -264,13 +262,12 @@ static int io_in_seg(sq_store *s, bool wr, uint64_t off, uint8_t *buf, size_t le
 		return -1;
 	for (size_t done = 0; done < len;) {
 		ssize_t r = wr ? pwrite(s->data_fd, buf + done, len - done, (off_t)(at + done))
-			       : pread(s->data_fd, buf + done, len - done, (off_t)(at + done));
+		               : pread(s->data_fd, buf + done, len - done, (off_t)(at + done));
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
-			return nm_store_fail(&s->base, "%s %s: %s", wr ? "writing" : "reading",
-					     s->data_path,
-					     r < 0 ? strerror(errno) : "frame bytes missing");
+			return nm_store_fail(&s->base, "%s %s: %s", wr ? "writing" : "reading", s->data_path,
+			                     r < 0 ? strerror(errno) : "frame bytes missing");
 		done += (size_t)r;
 	}
 	return 0;

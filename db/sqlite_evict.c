@@ -31,8 +31,7 @@ static int walk(sq_store *s, int64_t cap, const nm_evict_goal *g, nm_evicted *ou
 		uint64_t number = (uint64_t)sqlite3_column_int64(q, 0);
 		uint64_t caplen = (uint64_t)sqlite3_column_int64(q, 1);
 		int64_t ts = sqlite3_column_int64(q, 2);
-		bool want = out->frames < g->frames || out->bytes < g->bytes ||
-			    (g->before_ns && ts < g->before_ns);
+		bool want = out->frames < g->frames || out->bytes < g->bytes || (g->before_ns && ts < g->before_ns);
 		bool may = out->frames < g->max && (!g->until_ns || ts <= g->until_ns);
 		if (!want || !may) {
 			out->more = true;
@@ -73,8 +72,7 @@ int sq_evict(nm_store *st, int64_t capture_id, const nm_evict_goal *g, nm_evicte
 		return -1;
 	if (!last)
 		return 0;
-	if (step_cap(s, SQ_EVICT_FRAMES, capture_id, last) ||
-	    step_cap(s, SQ_EVICT_CHUNKS, capture_id, last))
+	if (step_cap(s, SQ_EVICT_FRAMES, capture_id, last) || step_cap(s, SQ_EVICT_CHUNKS, capture_id, last))
 		return -1;
 	/* counted in the same transaction, so a crash loses neither */
 	return step_cap(s, SQ_EVICT_COUNT, capture_id, out->frames);

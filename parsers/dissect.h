@@ -156,7 +156,13 @@ typedef struct nm_packet {
 	int depth;    /* nesting guard against tunnel loops */
 	nm_tree *tree; /* NULL on the ingest path */
 	nm_defrag *defrag; /* IPv4 reassembly; set by nm_dissect_frame_with */
+	/* Which bytes tree offsets refer to: NM_SRC_FRAME, or NM_SRC_REASSEMBLED
+	 * while a reassembled datagram is dissected (Wireshark's second data
+	 * source tab); copied into each node. */
+	uint8_t source;
 } nm_packet;
+
+enum { NM_SRC_FRAME = 0, NM_SRC_REASSEMBLED = 1 };
 
 /*
  * IPv4 reassembly across frames.  Dissecting one frame cannot see the
@@ -317,6 +323,7 @@ typedef struct nm_node {
 	char *value; /* tshark -T fields rendering; NULL for text nodes */
 	char *label; /* what the tree shows: "Time to Live: 64" */
 	bool hidden; /* filterable but not shown (Wireshark's hidden items: ip.addr) */
+	uint8_t source; /* NM_SRC_*: the frame's bytes or the reassembled ones */
 } nm_node;
 
 struct nm_tree {

@@ -355,7 +355,9 @@ static void add_reassembly(nm_packet *pk, int t, const nm_ip_reasm *r)
 		nm_add_uint(pk, fs, &fields[F_FRAGMENT], 0, 0, r->pieces[i].frame);
 	nm_add_uint(pk, fs, &fields[F_FRAGMENT_COUNT], 0, 0, r->npieces);
 	nm_add_uint(pk, fs, &fields[F_REASM_LEN], 0, 0, r->len);
+	pk->source = NM_SRC_REASSEMBLED;
 	nm_add_bytes(pk, fs, &fields[F_REASM_DATA], 0, r->len, r->data);
+	pk->source = NM_SRC_FRAME;
 }
 
 /* Dissect the reassembled payload in place of this frame's bytes: tree
@@ -373,7 +375,9 @@ static int dissect_reassembled(nm_packet *pk, int t, const ip_hdr *h, const nm_i
 	 * fragment tunnelled inside this datagram is not offered. */
 	pk->defrag = NULL;
 	nm_cursor c = nm_cursor_make(r->data, 0, r->len);
+	pk->source = NM_SRC_REASSEMBLED;
 	int rc = nm_ip_handoff(pk, &c, h->proto);
+	pk->source = NM_SRC_FRAME;
 	pk->data = data;
 	pk->caplen = caplen;
 	pk->wirelen = wirelen;

@@ -382,6 +382,7 @@ void nm_dissect_frame_with(nm_packet *pk, nm_defrag *d)
 	pk->depth = 0;
 	memset(&pk->flow, 0, sizeof pk->flow);
 	pk->net_off = pk->transport_off = NM_NO_OFFSET;
+	pk->source = NM_SRC_FRAME;
 
 	nm_cursor c = nm_cursor_make(pk->data, 0, pk->caplen);
 	nm_dissect_frame_proto(pk); /* the "frame" pseudo-protocol's tree */

@@ -76,6 +76,7 @@ static int add_node(nm_packet *pk, int parent, const nm_field *f, const nm_proto
 	n->length = len;
 	n->value = v;
 	n->label = l;
+	n->source = pk->source;
 	return t->count++;
 }
 

@@ -154,6 +154,8 @@ static cJSON *tree_json(const nm_tree *t)
 			cJSON_AddNullToObject(o, "value");
 		nm_json_add_u64(o, "offset", n->offset);
 		nm_json_add_u64(o, "length", n->length);
+		if (n->source == NM_SRC_REASSEMBLED) /* offsets into "reassembled" */
+			cJSON_AddStringToObject(o, "source", "reassembled");
 		kids[i] = cJSON_AddArrayToObject(o, "children");
 		cJSON_AddItemToArray(into, o);
 	}

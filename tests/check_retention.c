@@ -67,9 +67,16 @@ static void write_frames(nm_store *s, int64_t cap, uint64_t from, uint64_t to)
 			uint32_t c = caplen_of(n);
 			for (uint32_t j = 0; j < c; j++)
 				bytes[j] = byte_of(n, j);
-			nm_frame_rec f = {.number = n, .ts_ns = ts_of(n), .len = c + 4, .caplen = c,
-					  .src = "a", .dst = "b", .protocol = "X", .info = "",
-					  .protocols = "eth", .bytes = bytes};
+			nm_frame_rec f = {.number = n,
+			                  .ts_ns = ts_of(n),
+			                  .len = c + 4,
+			                  .caplen = c,
+			                  .src = "a",
+			                  .dst = "b",
+			                  .protocol = "X",
+			                  .info = "",
+			                  .protocols = "eth",
+			                  .bytes = bytes};
 			ck_assert(nm_batch_add(b, &f));
 		}
 		ck_assert_msg(nm_store_write_batch(s, b) == 0, "%s", nm_store_errmsg(s));
@@ -116,8 +123,8 @@ static uint64_t files_bytes(int *nfiles)
 static void check_frame(nm_store *r, int64_t cap, uint64_t n)
 {
 	nm_frame_full f;
-	ck_assert_msg(nm_store_frame_get(r, cap, n, &f) == 1, "frame %llu: %s",
-		      (unsigned long long)n, nm_store_errmsg(r));
+	ck_assert_msg(nm_store_frame_get(r, cap, n, &f) == 1, "frame %llu: %s", (unsigned long long)n,
+	              nm_store_errmsg(r));
 	ck_assert_uint_eq(f.row.caplen, caplen_of(n));
 	ck_assert_int_eq(f.row.ts_ns, ts_of(n));
 	for (uint32_t j = 0; j < f.row.caplen; j++)
