@@ -62,9 +62,18 @@ static uint64_t room(const sq_store *s, uint64_t off)
 	return off < s->legacy_end ? s->legacy_end - off : s->seg_size - off % s->seg_size;
 }
 
+/* A reader's cached file may have been deleted by the writer's retention
+ * since; a writer reopened on an empty database writes from offset 0 again,
+ * so a deleted file must not be read as if it held the new bytes. */
+static bool still_there(int fd)
+{
+	struct stat st;
+	return fstat(fd, &st) == 0 && st.st_nlink > 0;
+}
+
 static int use_seg(sq_store *s, int64_t seg)
 {
-	if (s->data_fd >= 0 && s->data_seg == seg)
+	if (s->data_fd >= 0 && s->data_seg == seg && (!s->base.readonly || still_there(s->data_fd)))
 		return 0;
 	if (s->data_fd >= 0)
 		close(s->data_fd);
