@@ -19,17 +19,18 @@ int64_t nm_scan_now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* The chunk being read: its offsets, and its bytes once two of its frames
- * were wanted.  A filter that lets few frames through (tunnels, for an
- * address) wants one frame of many chunks: that frame alone is read. */
+/* The chunk being read: its offsets, and a window of its bytes.  A scan
+ * reading every frame reads whole windows; a filter that lets few frames
+ * through (tunnels, for an address) reads little of each chunk. */
 typedef struct chunk_cache {
 	int64_t capture_id;
 	uint64_t first, count, base;
-	uint32_t *offs; /* count + 1 offsets */
-	uint8_t *data;
-	bool whole; /* data holds the whole chunk */
-	int wanted; /* frames of it asked for */
+	uint32_t *offs;	     /* count + 1 offsets */
+	uint8_t *data;	     /* bytes [lo, hi) of the chunk */
+	uint32_t lo, hi;
 } chunk_cache;
+
+#define WINDOW (32 * 1024)
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -59,8 +60,7 @@ static int load_chunk(sq_store *s, chunk_cache *cc, int64_t cap, uint64_t number
 			cc->base = (uint64_t)sqlite3_column_int64(q, 0);
 			cc->first = (uint64_t)sqlite3_column_int64(q, 1);
 			cc->count = count;
-			cc->whole = false;
-			cc->wanted = 0;
+			cc->lo = cc->hi = 0;
 			err = 0;
 		} else {
 			free(o);
@@ -73,17 +73,23 @@ static int load_chunk(sq_store *s, chunk_cache *cc, int64_t cap, uint64_t number
 	return err;
 }
 
-/* Read bytes [a, b) of the cached chunk into cc->data. */
+/* Read bytes [a, b) of the chunk, and up to a window past them. */
 static int read_span(sq_store *s, chunk_cache *cc, uint32_t a, uint32_t b)
 {
-	uint8_t *d = realloc(cc->data, (size_t)(b - a) + 1);
+	uint32_t end = cc->offs[cc->count], hi = end - a > WINDOW ? a + WINDOW : end;
+	if (hi < b)
+		hi = b;
+	uint8_t *d = realloc(cc->data, (size_t)(hi - a) + 1);
 	if (!d)
 		return nm_store_fail(&s->base, "out of memory reading frame bytes");
 	cc->data = d;
-	if (sq_data_read(s, cc->base + a, d, b - a)) {
+	cc->lo = cc->hi = 0;
+	if (sq_data_read(s, cc->base + a, d, hi - a)) {
 		cc->count = 0;
 		return -1;
 	}
+	cc->lo = a;
+	cc->hi = hi;
 	return 0;
 }
 
@@ -99,18 +105,9 @@ static int frame_bytes(sq_store *s, chunk_cache *cc, nm_frame_full *f)
 	uint32_t a = cc->offs[n - cc->first], b = cc->offs[n - cc->first + 1];
 	if (b < a || b - a != f->row.caplen || b > cc->offs[cc->count])
 		return nm_store_fail(&s->base, "frame %" PRIu64 ": stored bytes do not match caplen", n);
-	if (!cc->whole && cc->wanted++ > 0) {
-		if (read_span(s, cc, 0, cc->offs[cc->count]))
-			return -1;
-		cc->whole = true;
-	}
-	if (!cc->whole) {
-		if (read_span(s, cc, a, b))
-			return -1;
-		f->bytes = cc->data;
-		return 0;
-	}
-	f->bytes = cc->data + a;
+	if ((a < cc->lo || b > cc->hi || cc->lo == cc->hi) && read_span(s, cc, a, b))
+		return -1;
+	f->bytes = cc->data + (a - cc->lo);
 	return 0;
 }
 

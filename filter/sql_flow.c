@@ -138,7 +138,9 @@ int flt_flow_sql(sbuf *b, const expr *e)
 		return SQL_NONE;
 	flt_put(b, PATH_IN);
 	has(b, a.proto);
-	flt_put(b, ") AND (f.flow_id = 0 OR f.flow_id >= c.flow_gap OR " PATH_IN);
+	/* the least gap of all captures (a superset): a per-row c.flow_gap
+	 * would join every frame to its capture before this could reject it */
+	flt_put(b, ") AND (f.flow_id = 0 OR f.flow_id >= (SELECT min(flow_gap) FROM c) OR " PATH_IN);
 	odd_paths(b, &a);
 	flt_put(b, ") OR (f.capture_id, f.flow_id) IN (SELECT w.capture_id, w.id FROM flows w WHERE ");
 	flow_cond(b, &a);
