@@ -922,10 +922,8 @@ static void dissect_counted(dns_msg *m, int t)
 {
 	nm_cursor c = nm_cursor_make(m->pk->data, m->start, m->end);
 	uint16_t id = nm_cur_be16(&c), flags = nm_cur_be16(&c);
-	uint16_t counts[4];
-	for (int i = 0; i < 4; i++)
-		counts[i] = nm_cur_be16(&c);
 	if (c.err) {
+		nm_set_info(m->pk, "%s", ""); /* tshark clears it before reading */
 		set_err(m, NM_TRUNCATED);
 		return;
 	}
@@ -933,8 +931,16 @@ static void dissect_counted(dns_msg *m, int t)
 	nm_add_uint(m->pk, t, &fields[F_ID], m->start, 2, id);
 	add_flags(m, t, m->start + 2, flags);
 	const section *secs = ((flags >> 11) & 0xf) == 5 ? update_sections : std_sections;
-	for (int i = 0; i < 4; i++)
-		nm_add_uint(m->pk, t, &fields[secs[i].count_field], m->start + 4 + 2u * i, 2, counts[i]);
+	/* A cut header shows the counts that are there, as tshark does. */
+	uint16_t counts[4];
+	for (int i = 0; i < 4; i++) {
+		counts[i] = nm_cur_be16(&c);
+		if (c.err) {
+			set_err(m, NM_TRUNCATED);
+			return;
+		}
+		nm_add_uint(m->pk, t, &fields[secs[i].count_field], c.pos - 2, 2, counts[i]);
+	}
 	uint32_t at = c.pos;
 	for (int i = 0; i < 4; i++)
 		if (!dissect_section(m, t, &secs[i], counts[i], &at))
