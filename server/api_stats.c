@@ -24,6 +24,7 @@ static void add_dropped(cJSON *o, const nm_totals *t, uint64_t capture)
 	cJSON *d = cJSON_AddObjectToObject(o, "dropped");
 	nm_json_add_u64(d, "kernel", kernel);
 	nm_json_add_u64(d, "queue", queue);
+	nm_json_add_u64(d, "buffer", t->dropped_buffer); /* evicted by the retention limits */
 }
 
 static cJSON *totals_json(const nm_totals *t, uint64_t capture)
