@@ -169,6 +169,45 @@ def test_bad_limits(port):
               % (json.dumps(body), word, st, data[:120]))
 
 
+def test_live(srv, frames, tmp):
+    """A live capture on lo with limits.frames 3000 while tcpreplay sends the
+    file at 10,000 frames/s: nothing is lost to the queue (eviction does not
+    stall capture), and the frames kept are the file's last 3000, byte for
+    byte (their times are the replay's)."""
+    import shutil
+    if os.geteuid() != 0 or not shutil.which("tcpreplay"):
+        nt.log("skip the live part: needs root and tcpreplay")
+        return
+    api, last = srv.client(), frames[-1][0]
+    # only the synthetic frames: ports no other test uses
+    flt = "udp and src portrange 40000-40049 and dst portrange 41000-41002"
+    st, data = request(srv.port, "POST", "/api/v1/captures",
+                       {"interface": "lo", "filter": flt, "limits": {"frames": 3000}})
+    if st != 201:
+        nt.hard_error("live capture on lo: %d %s" % (st, data[:200]))
+    cid = json.loads(data)["id"]
+    subprocess.run(["tcpreplay", "-q", "-i", "lo", "--pps", "10000", frames_pcap],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    for _ in range(200):
+        c = api.get("/api/v1/captures/%d" % cid)["counters"]
+        if c["stored_frames"] + c["dropped"]["queue"] >= last:
+            break
+        time.sleep(0.05)
+    request(srv.port, "POST", "/api/v1/captures/%d/stop" % cid)
+    c = api.get("/api/v1/captures/%d" % cid)["counters"]
+    check(c["frames"] == last and c["dropped"]["queue"] == 0 and c["dropped"]["kernel"] == 0,
+          "live on lo with limits: %d of %d frames captured, none dropped (queue %d, kernel %d)"
+          % (c["frames"], last, c["dropped"]["queue"], c["dropped"]["kernel"]))
+    kept = kept_numbers(api, cid)
+    check([n for n, _, _ in kept] == list(range(c["frames"] - 2999, c["frames"] + 1))
+          and c["dropped"]["buffer"] == c["frames"] - 3000,
+          "live: keeps the newest 3000 frames, %d evicted (%d kept, buffer %d)"
+          % (c["frames"] - 3000, len(kept), c["dropped"]["buffer"]))
+    exp = [d for _, d in export(srv.port, cid) or []]
+    ref = [d for _, d in editcap_range(frames_pcap, last - 2999, last, tmp)]
+    check(exp == ref, "live: the kept frames' bytes == editcap -r %d-%d" % (last - 2999, last))
+
+
 def files_bytes(db):
     d = os.path.dirname(db)
     return sum(os.stat(os.path.join(d, n)).st_blocks * 512 for n in os.listdir(d)
@@ -255,6 +294,7 @@ def main():
     with nt.Server(netmond, os.path.join(tmp, "limits.db")) as srv:
         test_bad_limits(srv.port)
         ids, evicted = test_capture_limits(srv, frames, tmp)
+        test_live(srv, frames, tmp)
     # persisted per capture, in the stats table (read with Python's sqlite3)
     import sqlite3
     db = sqlite3.connect(os.path.join(tmp, "limits.db"))
