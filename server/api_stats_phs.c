@@ -5,6 +5,13 @@
  *
  * The store gives frames and bytes per distinct path; the tree is built
  * here.  The root is "frame" (every frame).
+ *
+ * io,phs counts only the protocols at the top of Wireshark's tree, while
+ * frame.protocols lists every protocol at any depth.  So a path is read
+ * with the differences seen against tshark on the corpus
+ * (tests/phs_tshark.py): some names are no tree node of their own (folded:
+ * their children hang under their parent), and some protocols put all
+ * that follows inside their own subtree (the path ends with them).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +54,23 @@ static int child_of(tree *t, int parent, const char *name, size_t len)
 	return k;
 }
 
+static bool listed(const char *const *names, const char *p, size_t len)
+{
+	for (; *names; names++)
+		if (strlen(*names) == len && memcmp(*names, p, len) == 0)
+			return true;
+	return false;
+}
+
+/* "ethertype" adds no protocol item; the IPv6 extension headers and AH
+ * are subtrees of the IPv6 item. */
+static const char *const folded[] = {"ethertype",    "ipv6.hopopts", "ipv6.routing",
+				     "ipv6.fraghdr", "ipv6.dstopts", "ah",
+				     NULL};
+/* ICMP quotes the offending packet and its data inside its own tree; IGMP
+ * its version's message (igmp:igmp), QUIC its TLS handshake. */
+static const char *const enclosing[] = {"icmp", "icmpv6", "igmp", "quic", NULL};
+
 static int add_path(void *ctx, const nm_stat_cell *c, int n)
 {
 	tree *t = ctx;
@@ -55,12 +79,14 @@ static int add_path(void *ctx, const nm_stat_cell *c, int n)
 	uint64_t frames = (uint64_t)c[1].i, bytes = (uint64_t)c[2].i;
 	t->n[0].frames += frames, t->n[0].bytes += bytes;
 	int at = 0;
-	for (const char *p = c[0].s; *p && at >= 0;) {
+	bool end = false;
+	for (const char *p = c[0].s; *p && at >= 0 && !end;) {
 		size_t len = strcspn(p, ":");
-		if (len && !(len == 5 && memcmp(p, "frame", 5) == 0 && at == 0)) {
+		if (len && !(len == 5 && memcmp(p, "frame", 5) == 0 && at == 0) && !listed(folded, p, len)) {
 			at = child_of(t, at, p, len);
 			if (at >= 0)
 				t->n[at].frames += frames, t->n[at].bytes += bytes;
+			end = listed(enclosing, p, len);
 		}
 		p += len + (p[len] == ':');
 	}

@@ -3,7 +3,9 @@
  *
  *   conversations?type=eth|ip|ipv6|tcp|udp   (like tshark -z conv,TYPE)
  *   stations[?type=eth|ip|ipv6]               (like tshark -z endpoints,TYPE)
- *   timeseries?interval=1s|1m|1h&from=&to=    (frames and bytes per bucket)
+ *   timeseries?interval=1s|1m|1h&from=&to=    (the stored series: frames,
+ *                                             bytes, drops, broadcast,
+ *                                             multicast per bucket)
  *
  * each with capture=, sort=COLUMN, order=asc|desc, limit=, offset=.  The
  * protocol hierarchy (stats/protocols) is in api_stats_phs.c.
@@ -163,7 +165,9 @@ static enum MHD_Result timeseries(nm_req *r)
 	if (nm_api_param_u64(r, "from", 0, INT64_MAX, &from, &ret) < 0 ||
 	    nm_api_param_u64(r, "to", 0, INT64_MAX, &to, &ret) < 0 || nm_api_stat_common(r, &q, &ret) < 0)
 		return ret;
-	q.from_ns = (int64_t)from, q.to_ns = (int64_t)to;
+	/* without from=, also the buckets of pre-1970 timestamps */
+	bool has_from = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "from") != NULL;
+	q.from_ns = has_from ? (int64_t)from : INT64_MIN, q.to_ns = (int64_t)to;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "interval", iv ? iv : "1s");
 	return nm_api_stat_answer(r, &q, o, "buckets");
