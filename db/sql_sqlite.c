@@ -93,6 +93,24 @@ const char *const sq_migrations[] = {
 	"CREATE INDEX flows_sport ON flows(sport); CREATE INDEX flows_dport ON flows(dport);",
 	/* IPv4 datagrams the reassembly table dropped unfinished, per capture */
 	"ALTER TABLE stats ADD COLUMN reasm_evicted INTEGER NOT NULL DEFAULT 0;",
+	/* display filters: the first and last frame of each (path, flow) pair
+	 * of a chunk, so a scan reads only that part of the chunk (tunnel
+	 * frames come in runs); recomputed for what is stored */
+	"ALTER TABLE chunk_keys ADD COLUMN lo INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE chunk_keys ADD COLUMN hi INTEGER NOT NULL DEFAULT 0;"
+	"DROP TRIGGER chunk_keys_add;"
+	"CREATE TRIGGER chunk_keys_add AFTER INSERT ON frame_data BEGIN"
+	" INSERT OR REPLACE INTO chunk_keys(capture_id, first_number, protocols, flow_id, lo, hi)"
+	" SELECT NEW.capture_id, NEW.first_number, coalesce(protocols, 0), flow_id, min(number),"
+	" max(number) FROM frames WHERE capture_id = NEW.capture_id AND number BETWEEN"
+	" NEW.first_number AND NEW.first_number + NEW.count - 1"
+	" GROUP BY coalesce(protocols, 0), flow_id; END;"
+	"DELETE FROM chunk_keys;"
+	"INSERT INTO chunk_keys(capture_id, first_number, protocols, flow_id, lo, hi)"
+	" SELECT d.capture_id, d.first_number, coalesce(f.protocols, 0), f.flow_id, min(f.number),"
+	" max(f.number) FROM frame_data d JOIN frames f ON f.capture_id = d.capture_id"
+	" AND f.number BETWEEN d.first_number AND d.first_number + d.count - 1"
+	" GROUP BY d.capture_id, d.first_number, coalesce(f.protocols, 0), f.flow_id;",
 };
 
 const int sq_schema_version = (int)(sizeof sq_migrations / sizeof sq_migrations[0]);

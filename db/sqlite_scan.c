@@ -66,6 +66,8 @@ static int load_chunk(sq_store *s, chunk_cache *cc, int64_t cap, uint64_t number
 			free(o);
 			nm_store_fail(&s->base, "frame %" PRIu64 ": bad chunk index", number);
 		}
+	} else if (rc == SQLITE_INTERRUPT) {
+		err = NM_SCAN_TIMEOUT; /* the budget ran out in this lookup */
 	} else {
 		nm_store_fail(&s->base, "bytes of frame %" PRIu64 " are missing", number);
 	}
@@ -97,9 +99,10 @@ static int read_span(sq_store *s, chunk_cache *cc, uint32_t a, uint32_t b)
 static int frame_bytes(sq_store *s, chunk_cache *cc, nm_frame_full *f)
 {
 	uint64_t n = f->row.number;
+	int err;
 	if (cc->capture_id != f->row.capture_id || n < cc->first || n >= cc->first + cc->count || !cc->offs)
-		if (load_chunk(s, cc, f->row.capture_id, n))
-			return -1;
+		if ((err = load_chunk(s, cc, f->row.capture_id, n)) != 0)
+			return err;
 	if (n < cc->first || n >= cc->first + cc->count)
 		return nm_store_fail(&s->base, "bytes of frame %" PRIu64 " are missing", n);
 	uint32_t a = cc->offs[n - cc->first], b = cc->offs[n - cc->first + 1];
@@ -130,28 +133,31 @@ static int on_progress(void *ctx)
 
 /* The captures as c: frame.time_relative counts from frame 1, as in
  * Wireshark, not from the capture's earliest time (captures.first_ns);
- * worked out once per capture, not per row. */
+ * worked out once per capture, not per row.  With candidates, also k:
+ * their span per chunk (see from_clause). */
 static char *with_c(const nm_scan *q)
 {
 	bool gap = (q->where && strstr(q->where, "flow_gap")) || q->cand;
 	return sqlite3_mprintf("WITH c AS MATERIALIZED (SELECT id, linktype, coalesce((SELECT ts_ns FROM frames"
 			       " WHERE capture_id = captures.id AND number = 1), first_ns) AS first_ns, %s AS flow_gap"
-			       " FROM captures)",
-			       gap ? FLOW_GAP : "0");
+			       " FROM captures)%s%s%s",
+			       gap ? FLOW_GAP : "0", q->cand ? ", k AS MATERIALIZED (SELECT capture_id, first_number,"
+							       " min(lo) AS lo, max(hi) AS hi FROM (" : "",
+			       q->cand ? q->cand : "", q->cand ? ") GROUP BY capture_id, first_number)" : "");
 }
 
-/* With candidate chunks (q->cand), frames are read chunk by chunk in key
- * order, skipping the other chunks: the unary + keeps SQLite from
- * driving the scan by the candidate list, which would need a sort before
- * the first row (and a first page could no longer stop early). */
+/* With candidates (q->cand), frames are read chunk by chunk in key
+ * order, and of each chunk only the span its candidate rows cover (k, a
+ * chunk without any is skipped): frame_data drives the loop so pages come
+ * out in order and can end early, without a sort. */
+#define SPAN(x) "(SELECT " x " FROM k WHERE k.capture_id = d.capture_id AND k.first_number = d.first_number)"
+
 static char *from_clause(const nm_scan *q)
 {
 	if (!q->cand)
 		return sqlite3_mprintf("frames f");
-	return sqlite3_mprintf("frame_data d CROSS JOIN frames f ON f.capture_id = d.capture_id"
-			       " AND f.number BETWEEN d.first_number AND d.first_number + d.count - 1"
-			       " AND (+d.capture_id, +d.first_number) IN (SELECT capture_id, first_number FROM (%s))",
-			       q->cand);
+	return sqlite3_mprintf("frame_data d CROSS JOIN frames f ON f.capture_id = d.capture_id AND f.number BETWEEN " SPAN(
+		"max(d.first_number, k.lo)") " AND " SPAN("CASE WHEN k.hi = 0 THEN d.first_number + d.count - 1 ELSE k.hi END"));
 }
 
 static void bind_keys(sqlite3_stmt *st, const nm_scan *q)
@@ -173,7 +179,7 @@ static void bind_keys(sqlite3_stmt *st, const nm_scan *q)
  */
 static int seek_offset(sq_store *s, const nm_scan *q, int64_t *cap, uint64_t *num)
 {
-	bool uses_c = q->where && strstr(q->where, "c.");
+	bool uses_c = (q->where && (strstr(q->where, "c.") || strstr(q->where, "FROM c)"))) || q->cand;
 	char *with = uses_c ? with_c(q) : sqlite3_mprintf("%s", ""), *from = from_clause(q);
 	const char *dir = q->desc ? "DESC" : "";
 	char *sql = with && from ? sqlite3_mprintf("%s SELECT f.capture_id, f.number FROM %s%s WHERE %s"
@@ -263,8 +269,10 @@ static int run(sq_store *s, sqlite3_stmt *st, const nm_scan *q, nm_scan_cb cb, v
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		nm_frame_full f;
 		read_row(st, &f);
-		if (q->want_bytes && frame_bytes(s, &cc, &f)) {
-			res = -1;
+		int err = q->want_bytes ? frame_bytes(s, &cc, &f) : 0;
+		if (err) {
+			rc = err == NM_SCAN_TIMEOUT ? SQLITE_INTERRUPT : rc;
+			res = err == NM_SCAN_TIMEOUT ? 0 : -1;
 			break;
 		}
 		n++;

@@ -46,10 +46,11 @@ char *nm_filter_sql(const nm_filter *f, bool *exact);
 
 /*
  * A faster way in for selective filters: a malloc'd SQL SELECT of
- * (capture_id, first_number) rows naming the chunks of stored frames
- * (frame_data) that may hold matches, from the per-chunk summary
- * chunk_keys (c = captures as above, with flow_gap; duplicates possible),
- * or NULL when the filter has no part it answers (addresses, ports).
+ * (capture_id, first_number, lo, hi) rows: frames lo..hi of the chunk of
+ * stored frames (frame_data) starting at first_number may hold matches,
+ * and no frame outside the rows does; from the per-chunk summary
+ * chunk_keys (c = captures as above, with flow_gap; overlaps possible).
+ * NULL when the filter has no part it answers (addresses, ports).
  */
 char *nm_filter_candidates(const nm_filter *f);
 

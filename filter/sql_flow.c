@@ -149,14 +149,15 @@ int flt_flow_sql(sbuf *b, const expr *e)
 }
 
 /* The condition on a chunk_keys row k (one distinct path and flow id of a
- * chunk of frames) joined with its capture g: the same as flt_flow_sql's
- * on a frame, so the chunk holds a frame that condition lets through. */
+ * chunk of frames, found in frames lo..hi) joined with its capture g: the
+ * same as flt_flow_sql's on a frame, so frames lo..hi of the chunk hold
+ * every frame of it that condition lets through. */
 bool flt_flow_cand(sbuf *b, const expr *e)
 {
 	flow_atom a;
 	if (!atom(e, &a))
 		return false;
-	flt_put(b, "SELECT k.capture_id, k.first_number FROM chunk_keys k JOIN c g ON g.id = k.capture_id"
+	flt_put(b, "SELECT k.capture_id, k.first_number, k.lo, k.hi FROM chunk_keys k JOIN c g ON g.id = k.capture_id"
 	           " WHERE k.protocols IN (SELECT id FROM strings WHERE ");
 	has(b, a.proto);
 	flt_put(b, ") AND (k.flow_id = 0 OR k.flow_id >= g.flow_gap OR k.protocols IN (SELECT id FROM strings WHERE ");

@@ -31,8 +31,8 @@ enum { SQL_NONE, SQL_SUPERSET, SQL_EXACT };
 /* Address and port comparisons answered through the flows table
  * (sql_flow.c): the scan condition (SQL_SUPERSET or SQL_NONE) ... */
 int flt_flow_sql(sbuf *b, const expr *e);
-/* ... and the chunks of frames that may hold matches, (capture_id,
- * first_number) rows of chunk_keys. */
+/* ... and the parts of chunks of frames that may hold matches,
+ * (capture_id, first_number, lo, hi) rows of chunk_keys. */
 bool flt_flow_cand(sbuf *b, const expr *e);
 
 #endif
