@@ -203,9 +203,10 @@ static bool global_goal(nm_store *s, nm_evict_goal *g)
 	if (R.db.age_s > 0 && frames && old < newest - R.db.age_s * 1000000000)
 		g->before_ns = newest - R.db.age_s * 1000000000;
 	nm_space sp;
-	/* Evict until the files would be under the ceiling less 1/8 and less
-	 * the largest batch: the next batch lands before the next eviction. */
-	uint64_t margin = R.ceiling / 8 + R.batch_max, used;
+	/* Evict until the files would be under the ceiling less 1/8, less the
+	 * largest batch (the next one lands before the next eviction) and less
+	 * what may wait for a commit to be deleted (commit_early: 1/16). */
+	uint64_t margin = R.ceiling / 8 + R.ceiling / 16 + R.batch_max, used;
 	uint64_t target = R.ceiling > margin ? R.ceiling - margin : 0;
 	if (R.ceiling && nm_store_space(s, &sp) == 0 && (used = db_estimate(&sp) + sp.frames_live) > target) {
 		uint64_t over = used - target;
