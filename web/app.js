@@ -319,7 +319,7 @@ async function selectFrame(number) {
 			return;
 		$('detail-title').textContent = `Frame ${fmtInt(d.number)} \u00b7 ${fmtInt(d.len)} bytes on wire, ${fmtInt(d.caplen)} captured`;
 		tree.show(d.tree);
-		hex.show(d.bytes);
+		hex.show(d.bytes, d.reassembled?.bytes);
 		clearError('detail');
 	} catch (e) {
 		if (token !== state.detailToken)
@@ -434,10 +434,10 @@ function init() {
 	});
 	tree = new DetailTree({
 		root: $('tree'),
-		onSelect: (sel) => hex.highlight(sel.offset, sel.length),
+		onSelect: (sel) => hex.highlight(sel.offset, sel.length, sel.source),
 		onFilter: filterFromField,
 	});
-	hex = new HexView({ root: $('hex'), status: $('hex-sel'), onByte: (i) => tree.chooseAt(i) });
+	hex = new HexView({ root: $('hex'), status: $('hex-sel'), tabs: $('hex-sources'), onByte: (i, src) => tree.chooseAt(i, src) });
 	filterBar = new FilterBar({
 		onApply: applyFilter,
 		onFind: find,

@@ -96,6 +96,7 @@ export class DetailTree {
 				field: n.field || '',
 				offset: n.offset ?? '',
 				length: n.length ?? '',
+				source: n.source || 'frame', // which bytes offsets refer to
 				value: n.value ?? '',
 				hasValue: n.value != null ? '1' : '0',
 			},
@@ -125,7 +126,7 @@ export class DetailTree {
 		li.classList.add('selected');
 		const off = li.dataset.offset === '' ? NaN : Number(li.dataset.offset);
 		const len = li.dataset.length === '' ? NaN : Number(li.dataset.length);
-		this.onSelect({ field: li.dataset.field, offset: off, length: len });
+		this.onSelect({ field: li.dataset.field, offset: off, length: len, source: li.dataset.source });
 	}
 
 	click(e) {
@@ -147,11 +148,11 @@ export class DetailTree {
 			this.toggle(li); // double-click opens or closes, as in Wireshark
 	}
 
-	// Select the smallest node covering byte `i` (a click in the hex pane),
-	// opening its ancestors so it can be seen.
-	chooseAt(i) {
+	// Select the smallest node covering byte `i` of `source` (a click in the
+	// hex pane), opening its ancestors so it can be seen.
+	chooseAt(i, source = 'frame') {
 		let best = null;
-		for (const li of this.root.querySelectorAll('li[role=treeitem]')) {
+		for (const li of this.root.querySelectorAll(`li[role=treeitem][data-source="${source}"]`)) {
 			const off = Number(li.dataset.offset);
 			const len = Number(li.dataset.length);
 			if (li.dataset.length === '' || !(len > 0) || i < off || i >= off + len)

@@ -1,6 +1,8 @@
 // hexview.js - the hex pane: offset, hex bytes and ASCII, 16 bytes a line
-// (8 on a phone).  highlight(offset, length) marks a field's bytes in both
-// columns, as selecting a tree node does in Network Monitor.
+// (8 on a phone).  highlight(offset, length, source) marks a field's bytes
+// in both columns, as selecting a tree node does in Network Monitor.  A
+// frame that completes a fragmented datagram has a second data source, the
+// reassembled bytes, behind a tab (as Wireshark's "Reassembled IPv4").
 
 import { h, scrollWithin } from './format.js';
 
@@ -17,30 +19,54 @@ function parseHex(hex) {
 const printable = (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.');
 
 export class HexView {
-	constructor({ root, status, onByte }) {
+	constructor({ root, status, tabs, onByte }) {
 		this.root = root;
 		this.status = status;
+		this.tabs = tabs;
 		this.onByte = onByte;
+		this.sources = {};
+		this.source = 'frame';
 		this.bytes = new Uint8Array(0);
 		this.range = null;
 		narrow.addEventListener('change', () => this.render());
 		root.addEventListener('click', (e) => {
 			const i = e.target.dataset && e.target.dataset.i;
 			if (i !== undefined)
-				this.onByte(Number(i));
+				this.onByte(Number(i), this.source);
+		});
+		tabs.addEventListener('click', (e) => {
+			const b = e.target.closest('button[data-source]');
+			if (b)
+				this.use(b.dataset.source);
 		});
 	}
 
-	show(hex) {
-		this.bytes = parseHex(hex);
+	// hex: the frame's bytes; reassembled: the datagram's, or undefined.
+	show(hex, reassembled) {
+		this.sources = { frame: parseHex(hex) };
+		if (reassembled)
+			this.sources.reassembled = parseHex(reassembled);
+		this.use('frame');
+	}
+
+	use(source) {
+		this.source = this.sources[source] ? source : 'frame';
+		this.bytes = this.sources[this.source] || new Uint8Array(0);
 		this.range = null;
+		const names = { frame: 'Frame', reassembled: 'Reassembled IPv4' };
+		const keys = Object.keys(this.sources);
+		this.tabs.replaceChildren(...(keys.length > 1 ? keys.map((k) => h('button', {
+			type: 'button', class: k === this.source ? 'active' : null, dataset: { source: k },
+		}, `${names[k]} (${this.sources[k].length})`)) : []));
 		this.render();
 	}
 
 	clear() {
+		this.sources = {};
 		this.bytes = new Uint8Array(0);
 		this.range = null;
 		this.root.replaceChildren();
+		this.tabs.replaceChildren();
 		this.status.textContent = '';
 	}
 
@@ -72,7 +98,9 @@ export class HexView {
 			this.status.textContent = `${this.bytes.length} bytes`;
 	}
 
-	highlight(offset, length) {
+	highlight(offset, length, source = 'frame') {
+		if (source !== this.source && this.sources[source])
+			this.use(source);
 		for (const el of this.root.querySelectorAll('.b.hl'))
 			el.classList.remove('hl');
 		if (!Number.isFinite(offset) || !Number.isFinite(length) || length <= 0) {

@@ -518,6 +518,49 @@ function headPcap(src, n, dst) {
 	return dst;
 }
 
+// A frame completing a fragmented UDP datagram: its reassembled bytes are a
+// second tab of the hex pane, and a node dissected from them highlights
+// there (the API marks such nodes "source": "reassembled").
+async function checkReassembled(page, base, capture) {
+	const last = await getJSON(base, `frames?capture=${capture}&limit=50&filter=${enc('ip.proto == 17 && ip.frag_offset > 0 && ip.flags.mf == 0')}`);
+	let detail = null;
+	for (const f of last.frames) {
+		const d = await getJSON(base, `frames/${f.number}?capture=${capture}`);
+		if (d.reassembled) {
+			detail = d;
+			break;
+		}
+	}
+	if (!detail) {
+		console.log('skip reassembled-bytes check: the capture has no reassembled UDP datagram');
+		return;
+	}
+	const nodes = flatten(detail.tree);
+	const node = nodes.find((n) => n.source === 'reassembled' && n.field && n.length > 0 && n.length < 16);
+	if (!check(node, `frame ${detail.number} has a field dissected from the reassembled bytes`))
+		return;
+	await page.click('#tabs a[data-view="frames"]');
+	await page.goto(`${base}/#view=frames&capture=${capture}&frame=${detail.number}`);
+	await page.waitForFunction((n) => document.getElementById('detail-title').textContent.includes(`Frame ${n.toLocaleString('en-US')}`), detail.number);
+	const tabs = await page.$$eval('#hex-sources button', (bs) => bs.map((b) => b.textContent));
+	check(tabs.length === 2 && /Reassembled IPv4 \(\d+\)/.test(tabs[1]), 'the hex pane offers the frame and the reassembled bytes', `${tabs}`);
+	const handle = await page.evaluateHandle(({ field, offset, length }) =>
+		[...document.querySelectorAll('#tree li[role=treeitem][data-source="reassembled"]')].find((li) => li.dataset.field === field &&
+			Number(li.dataset.offset) === offset && Number(li.dataset.length) === length), node);
+	await handle.evaluate((li) => {
+		for (let p = li.parentElement.closest('li.branch'); p; p = p.parentElement.closest('li.branch')) {
+			if (p.getAttribute('aria-expanded') !== 'true')
+				p.querySelector(':scope > .row > .twisty').click();
+		}
+	});
+	await handle.asElement().$(':scope > .row .label').then((row) => row.click());
+	const active = await page.$eval('#hex-sources button.active', (b) => b.dataset.source).catch(() => null);
+	const hl = await page.$$eval('#hex .hx .b.hl', (els) => els.map((e) => e.textContent).join(''));
+	const want = detail.reassembled.bytes.slice(2 * node.offset, 2 * (node.offset + node.length));
+	check(active === 'reassembled' && hl === want, `${node.field} highlights its bytes in the reassembled tab (${want})`, `${active} ${hl}`);
+	await shot(page, 'frames-reassembled-1280x800');
+}
+
 // Captures view: import by upload (file input, progress, the server's
 // refusal shown), delete with confirmation.
 async function checkCaptures(page, base, opt) {
@@ -815,6 +858,7 @@ async function run(opt, pw) {
 	await checkHex(page, picked);
 	await checkFilterBar(page, base, capture);
 	await checkApplyAsFilter(page, base, capture);
+	await checkReassembled(page, base, capture);
 	await checkTables(page, base, capture);
 	await checkCaptures(page, base, opt);
 	await checkAlerts(page, base, opt);
