@@ -336,7 +336,7 @@ static bool hbh_has_jumbo(const nm_cursor *c)
 		return false;
 	nm_cursor o = nm_cur_sub(&h, ((uint32_t)len + 1u) * 8u);
 	nm_cur_skip(&o, 2);
-	while (nm_cur_left(&o) >= 2) {
+	while (!o.err && nm_cur_left(&o) >= 2) { /* a failed skip sets err */
 		uint8_t type = nm_cur_u8(&o);
 		if (type == 0xc2)
 			return true;

@@ -1383,6 +1383,31 @@ START_TEST(test_issue3_cases_match_tshark)
 }
 END_TEST
 
+/* Every cut of the issue-3 frames (the paths that show a header field by
+ * field), as a snap-length cut and as a short frame: nothing may read past
+ * the captured bytes (run under the sanitizers to see it). */
+START_TEST(test_issue3_cuts_stay_in_bounds)
+{
+	const tshark_case *k = &cases[_i];
+	uint32_t len = (uint32_t)strlen(k->hex) / 2;
+	uint8_t *b = malloc(len);
+	ck_assert_ptr_nonnull(b);
+	for (uint32_t i = 0; i < len; i++)
+		sscanf(k->hex + 2 * i, "%2hhx", &b[i]);
+	for (uint32_t cut = 0; cut <= len; cut++) {
+		uint8_t *copy = malloc(cut ? cut : 1); /* exact size, so ASan sees overreads */
+		memcpy(copy, b, cut);
+		nm_packet pk;
+		dissect(&pk, copy, cut, len);
+		nm_tree_free(pk.tree);
+		dissect(&pk, copy, cut, cut);
+		nm_tree_free(pk.tree);
+		free(copy);
+	}
+	free(b);
+}
+END_TEST
+
 static Suite *net_suite(void)
 {
 	Suite *s = suite_create("net");
@@ -1397,6 +1422,7 @@ static Suite *net_suite(void)
 	tcase_add_test(tc, test_hidden_items);
 	tcase_add_test(tc, test_mutations_stay_in_bounds);
 	tcase_add_loop_test(tc, test_issue3_cases_match_tshark, 0, (int)(sizeof cases / sizeof cases[0]));
+	tcase_add_loop_test(tc, test_issue3_cuts_stay_in_bounds, 0, (int)(sizeof cases / sizeof cases[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }
