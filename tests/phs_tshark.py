@@ -88,19 +88,21 @@ def flatten(node, prefix, out):
 
 
 def compare(theirs, mine, parsed):
-    """Differences, as text, for the nodes made of protocols we parse."""
+    """(differences as text, nodes compared) over the nodes made of
+    protocols we parse."""
     foreign = {p[:-1] for p in theirs if p[-1] not in parsed}  # parents of a child we do not parse
-    bad = []
+    bad, n = [], 0
     for path in sorted(set(theirs) | set(mine)):
         if not all(n in parsed for n in path):
             continue
         t, o = theirs.get(path), mine.get(path)
+        if t != o and path[:-1] in foreign and (path[-1] == "data" or o is None or t is None):
+            continue
+        n += 1
         if t == o:
             continue
-        if path[:-1] in foreign and (path[-1] == "data" or o is None or t is None):
-            continue
         bad.append("%s: tshark %s, ours %s" % (":".join(path), t, o))
-    return bad
+    return bad, n
 
 
 def main():
@@ -127,12 +129,17 @@ def main():
                 continue
             tree = api.get("/api/v1/stats/protocols", capture=caps[f])["hierarchy"]
             mine = flatten(tree, (), {})
-            bad = compare(theirs, mine, parsed)
+            total = sum(v[0] for k, v in theirs.items() if len(k) == 1)
+            if total != tree["frames"]:
+                # libpcap and tshark's reader disagree (corpus_counts.py's matter)
+                nt.log("skipped %s: tshark reads %d frames, libpcap %d"
+                       % (os.path.basename(f), total, tree["frames"]))
+                continue
+            bad, n = compare(theirs, mine, parsed)
             checked += 1
             agreed += not bad
-            n = len([p for p in theirs if all(x in parsed for x in p)])
             nodes += n
-            nodes_ok += max(0, n - len(bad))
+            nodes_ok += n - len(bad)
             name = os.path.basename(f)
             if bad and name in excused:
                 nt.log("known difference %s: %s" % (name, "; ".join(bad[:3])))
