@@ -257,7 +257,7 @@ static int64_t step(nm_store *s)
 static int commit_early(nm_store *s)
 {
 	nm_space sp;
-	if (!R.ceiling || nm_store_space(s, &sp) < 0 || sp.frames_bytes - sp.frames_live < R.ceiling / 16)
+	if (!R.ceiling || nm_store_space(s, &sp) < 0 || sp.frames_bytes < sp.frames_live + R.ceiling / 16)
 		return 0;
 	return nm_store_flush(s) < 0 || nm_store_reclaim(s) < 0 ? -1 : 0;
 }
