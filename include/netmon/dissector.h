@@ -36,7 +36,7 @@
  * nm_protocol, nm_packet, nm_cursor or nm_plugin_info (after `abi`), an
  * enum value, or a function's signature.  Adding a function does not.
  */
-#define NETMON_DISSECTOR_ABI 1
+#define NETMON_DISSECTOR_ABI 2
 
 /* The symbol netmond looks up in each plugin. */
 #define NETMON_PLUGIN_SYMBOL "netmon_plugin"
