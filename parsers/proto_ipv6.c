@@ -142,9 +142,11 @@ static const char *opt_name(uint8_t type)
  * False when that runs past the header (an exception in Wireshark). */
 static bool calipso_fits(const nm_cursor *o, uint32_t data)
 {
-	if (data > o->end || o->end - data < 8)
-		return false;
-	return o->end - data - 8 >= 4u * o->data[data + 4];
+	nm_cursor k = nm_cursor_make(o->data, data, o->end);
+	nm_cur_skip(&k, 4); /* DOI */
+	uint8_t words = nm_cur_u8(&k);
+	nm_cur_skip(&k, 3); /* sensitivity level, checksum */
+	return !k.err && nm_cur_has(&k, 4u * words);
 }
 
 /* One TLV option as an ipv6.opt subtree (Pad1 has only a type); false when
