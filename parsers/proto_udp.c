@@ -78,7 +78,7 @@ static int dissect_udp(nm_packet *pk, nm_cursor *c, int parent)
 		nm_append_info(pk, " [BAD UDP LENGTH %u > IP PAYLOAD LENGTH] Len=%u", ulen, ulen - 8);
 	else
 		nm_append_info(pk, " Len=%u", ulen - 8);
-	nm_cursor pl = nm_cur_sub(c, (bogus ? pk->ip_plen : ulen) - 8);
+	nm_cursor pl = nm_cur_sub(c, (bogus && pk->ip_plen >= 8 ? pk->ip_plen : ulen) - 8);
 	/* Wireshark's udp.payload runs to the end of the IP payload even when
 	 * the UDP length ends sooner; the next protocol gets the UDP length. */
 	if (nm_cur_left(&pl))

@@ -30,6 +30,13 @@ void nm_fscan_close(nm_fscan *fs);
 bool nm_fscan_match(nm_fscan *fs, const nm_frame_full *f, bool need_tree);
 /* Dissect f into fs->tree. */
 void nm_fscan_dissect(nm_fscan *fs, const nm_frame_full *f);
+/* Dissect stored frame f into pk (pk->tree as the caller set it) with IPv4
+ * reassembly as ingest linked it: the datagram's other fragments are fed
+ * to t first (api_frames.c).  *completed: f completed a datagram, whose
+ * bytes stay in t.  Free t with nm_reasm_free after a true return. */
+struct nm_reasm_table;
+bool nm_api_dissect_reasm(nm_store *s, const nm_frame_full *f, nm_packet *pk, struct nm_reasm_table *t,
+			  bool *completed);
 /* The scan request for fs, starting after (cap, number). */
 nm_scan nm_fscan_query(const nm_fscan *fs, int64_t after_cap, uint64_t after_num, bool desc, bool bytes);
 /* Answer a failed scan: 503 for a spent budget, 500 otherwise. */
