@@ -226,10 +226,13 @@ const char *const sq_sql[SQ_NSTMT] = {
 	/* a chunk goes when its last frame has gone */
 	[SQ_EVICT_CHUNKS] = "DELETE FROM frame_data WHERE capture_id = ?1 AND first_number <= ?2"
 			    " AND first_number + count - 1 <= ?2",
-	/* offsets grow with frame numbers within a capture, so each capture's
-	 * first chunk is its lowest; NULL when no chunk is left */
-	[SQ_DATA_LIVE] = "SELECT min((SELECT file_offset FROM frame_data d WHERE d.capture_id = c.id"
-			 " ORDER BY d.first_number LIMIT 1)) FROM captures c",
+	/* offsets grow with frame numbers within a capture, so its bytes lie
+	 * between its first chunk's start and its last chunk's end; NULLs when
+	 * no chunk is left */
+	[SQ_DATA_RANGES] = "SELECT (SELECT file_offset FROM frame_data d WHERE d.capture_id = c.id"
+			   " ORDER BY d.first_number LIMIT 1), (SELECT file_offset + length FROM"
+			   " frame_data d WHERE d.capture_id = c.id ORDER BY d.first_number DESC LIMIT 1)"
+			   " FROM captures c",
 	[SQ_EVICT_COUNT] = "UPDATE stats SET dropped_buffer = dropped_buffer + ?2 WHERE capture_id = ?1",
 	[SQ_KEPT] = "SELECT count(*), coalesce(sum(caplen), 0), min(ts_ns), max(ts_ns) FROM frames"
 		    " WHERE capture_id = ?1",

@@ -20,7 +20,6 @@
  * bytes; the database itself stays consistent.  Bytes of a rolled-back
  * batch are cut off at the next open.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -35,11 +34,10 @@
 /* 16 MiB: a few seconds of a busy link, small next to any sane ceiling. */
 #define SEG_DEFAULT ((uint64_t)16 << 20)
 #define SEG_MIN     ((uint64_t)64 << 10)
-#define LEGACY      (-2)
 
-static void seg_name(const sq_store *s, int64_t seg, char *buf, size_t n)
+void sq_seg_name(const sq_store *s, int64_t seg, char *buf, size_t n)
 {
-	if (seg == LEGACY)
+	if (seg == SQ_SEG_LEGACY)
 		snprintf(buf, n, "%s", s->data_path);
 	else
 		snprintf(buf, n, "%s.%06" PRId64, s->data_path, seg);
@@ -50,7 +48,7 @@ static int64_t seg_of(const sq_store *s, uint64_t off, uint64_t *at)
 {
 	if (off < s->legacy_end) {
 		*at = off;
-		return LEGACY;
+		return SQ_SEG_LEGACY;
 	}
 	*at = off % s->seg_size;
 	return (int64_t)(off / s->seg_size);
@@ -78,7 +76,7 @@ static int use_seg(sq_store *s, int64_t seg)
 	if (s->data_fd >= 0)
 		close(s->data_fd);
 	char name[4200];
-	seg_name(s, seg, name, sizeof name);
+	sq_seg_name(s, seg, name, sizeof name);
 	int flags = s->base.readonly ? O_RDONLY : O_RDWR | O_CREAT;
 	s->data_fd = open(name, flags | O_CLOEXEC, 0644);
 	s->data_seg = seg;
@@ -161,69 +159,9 @@ static int read_layout(sq_store *s, uint64_t used)
 	return init_layout(s, used);
 }
 
-/* Cut or delete one segment file as committed rows say (see cut_files). */
-static void cut_seg(sq_store *s, int64_t seg, uint64_t live, uint64_t used)
-{
-	char name[4200];
-	struct stat st;
-	uint64_t start = seg == LEGACY ? 0 : (uint64_t)seg * s->seg_size;
-	uint64_t end = seg == LEGACY ? s->legacy_end : start + s->seg_size;
-	seg_name(s, seg, name, sizeof name);
-	if (stat(name, &st) != 0)
-		return;
-	if (start >= used || end <= live)
-		unlink(name);
-	else if (start + (uint64_t)st.st_size > used && truncate(name, (off_t)(used - start)) != 0)
-		fprintf(stderr, "netmon: store: cannot cut %s: %s\n", name, strerror(errno));
-}
-
-/* Segment number of a directory entry named "<base>-frames.NNNNNN", or -1. */
-static int64_t seg_number(const char *entry, const char *base)
-{
-	size_t n = strlen(base);
-	if (strncmp(entry, base, n) != 0 || entry[n] != '.' || strlen(entry + n + 1) != 6)
-		return -1;
-	char *end;
-	long long v = strtoll(entry + n + 1, &end, 10);
-	return *end || v < 0 ? -1 : v;
-}
-
-/*
- * At open: bytes past what committed rows refer to (a crash before
- * commit, a rejected batch) are cut off, and files wholly below the
- * lowest referenced offset (an eviction interrupted before its delete)
- * are deleted, so the files never grow without end.
- */
-static int cut_files(sq_store *s, uint64_t live, uint64_t used)
-{
-	char dirbuf[4200];
-	snprintf(dirbuf, sizeof dirbuf, "%s", s->data_path);
-	char *slash = strrchr(dirbuf, '/');
-	const char *base = slash ? slash + 1 : dirbuf;
-	const char *dir = slash ? (slash == dirbuf ? "/" : dirbuf) : ".";
-	if (slash)
-		*slash = '\0';
-	DIR *d = opendir(dir);
-	if (!d)
-		return nm_store_fail(&s->base, "%s: %s", dir, strerror(errno));
-	int64_t lo = INT64_MAX;
-	for (struct dirent *e; (e = readdir(d));) {
-		int64_t seg = seg_number(e->d_name, base);
-		if (seg >= 0 && (uint64_t)seg * s->seg_size >= s->legacy_end) {
-			cut_seg(s, seg, live, used);
-			lo = seg < lo ? seg : lo;
-		}
-	}
-	closedir(d);
-	if (s->legacy_end)
-		cut_seg(s, LEGACY, live, used);
-	s->seg_lo = lo == INT64_MAX ? used / s->seg_size : (uint64_t)lo;
-	return 0;
-}
-
 static int open_writer(sq_store *s)
 {
-	uint64_t used, live;
+	uint64_t used;
 	bool none;
 	/* The disk ceiling counts the WAL, which by default grows to 1000 pages
 	 * (64 MiB here) between checkpoints and never shrinks: checkpoint at 4
@@ -234,7 +172,7 @@ static int open_writer(sq_store *s)
 	if (used < s->legacy_end)
 		used = s->legacy_end; /* new bytes never go into the old file */
 	s->data_end = used;
-	return sq_data_live_start(s, &live) || cut_files(s, live, used) ? -1 : 0;
+	return sq_data_cut_files(s);
 }
 
 int sq_data_open(sq_store *s, const char *db_path, bool readonly)
@@ -261,6 +199,9 @@ void sq_data_close(sq_store *s)
 	s->data_fd = -1;
 	free(s->data_path);
 	s->data_path = NULL;
+	free(s->seg_gone);
+	s->seg_gone = NULL;
+	s->seg_gone_len = 0;
 }
 
 /* One pwrite/pread loop within a single file. */
@@ -308,64 +249,4 @@ int sq_data_append(sq_store *s, const void *buf, size_t len, uint64_t *offset)
 int sq_data_read(sq_store *s, uint64_t offset, void *buf, size_t len)
 {
 	return io(s, false, offset, buf, len);
-}
-
-/* The lowest offset a committed or pending row refers to; data_end when
- * none does. */
-int sq_data_live_start(sq_store *s, uint64_t *offset)
-{
-	bool none;
-	if (query_u64(s, SQ_DATA_LIVE, offset, &none))
-		return -1;
-	if (none)
-		*offset = s->data_end;
-	return 0;
-}
-
-/* After a commit: delete the files wholly below the live start. */
-int sq_data_reclaim(sq_store *s)
-{
-	uint64_t live;
-	if (sq_data_live_start(s, &live))
-		return -1;
-	if (s->legacy_end && live >= s->legacy_end) {
-		if (s->data_seg == LEGACY && s->data_fd >= 0) {
-			close(s->data_fd);
-			s->data_fd = -1;
-		}
-		unlink(s->data_path);
-	}
-	for (; (s->seg_lo + 1) * s->seg_size <= live; s->seg_lo++) {
-		char name[4200];
-		if (s->data_fd >= 0 && s->data_seg == (int64_t)s->seg_lo) {
-			close(s->data_fd);
-			s->data_fd = -1;
-		}
-		seg_name(s, (int64_t)s->seg_lo, name, sizeof name);
-		if (unlink(name) != 0 && errno != ENOENT)
-			return nm_store_fail(&s->base, "deleting %s: %s", name, strerror(errno));
-	}
-	return 0;
-}
-
-static uint64_t file_size(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 ? (uint64_t)st.st_blocks * 512 : 0;
-}
-
-/* Frames files as they are (allocated blocks, what du shows) and as they
- * will be once the files below live_start are deleted. */
-void sq_data_space(sq_store *s, uint64_t live_start, nm_space *out)
-{
-	out->frames_bytes = out->frames_live = 0;
-	if (s->legacy_end && s->legacy_end != UINT64_MAX)
-		out->frames_bytes += file_size(s->data_path);
-	uint64_t lo_off = s->seg_lo * s->seg_size;
-	if (lo_off < s->legacy_end)
-		lo_off = s->legacy_end;
-	if (s->data_end > lo_off)
-		out->frames_bytes += s->data_end - lo_off;
-	uint64_t from = live_start < s->legacy_end ? 0 : live_start / s->seg_size * s->seg_size;
-	out->frames_live = s->data_end > from ? s->data_end - from : 0;
 }

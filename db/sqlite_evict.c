@@ -112,11 +112,7 @@ int sq_space(nm_store *st, nm_space *out)
 	snprintf(wal, sizeof wal, "%.4000s-wal", db ? db : "");
 	out->wal_bytes = db ? allocated(wal) : 0;
 	out->db_bytes = db ? allocated(db) + out->wal_bytes : 0;
-	uint64_t live;
-	if (sq_data_live_start(s, &live))
-		return -1;
-	sq_data_space(s, live, out);
-	return 0;
+	return sq_data_space(s, out);
 }
 
 int sq_reclaim(nm_store *st)

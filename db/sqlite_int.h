@@ -63,7 +63,7 @@ enum sq_stmt_id {
 	SQ_EVICT_WALK,
 	SQ_EVICT_FRAMES,
 	SQ_EVICT_CHUNKS,
-	SQ_DATA_LIVE,
+	SQ_DATA_RANGES,
 	SQ_KEPT,
 	SQ_EVICT_COUNT,
 	SQ_NSTMT
@@ -114,6 +114,8 @@ typedef struct sq_store {
 	uint64_t legacy_end;  /* offsets below it are in the old single file */
 	int64_t data_seg;     /* segment open on data_fd (-2: legacy file) */
 	uint64_t seg_lo;      /* lowest segment that may still exist */
+	uint8_t *seg_gone;    /* bit per segment number: deleted (sqlite_reclaim.c) */
+	size_t seg_gone_len;
 	int64_t *str_ids; /* per-batch protocol / protocols ids */
 	size_t str_ids_cap;
 } sq_store;
@@ -139,9 +141,13 @@ int sq_data_open(sq_store *s, const char *db_path, bool readonly);
 void sq_data_close(sq_store *s);
 int sq_data_append(sq_store *s, const void *buf, size_t len, uint64_t *offset);
 int sq_data_read(sq_store *s, uint64_t offset, void *buf, size_t len);
-int sq_data_live_start(sq_store *s, uint64_t *offset);
+#define SQ_SEG_LEGACY (-2) /* the single file of a database from before segments */
+void sq_seg_name(const sq_store *s, int64_t seg, char *buf, size_t n);
+
+/* sqlite_reclaim.c: which frames files rows still need */
+int sq_data_cut_files(sq_store *s);
 int sq_data_reclaim(sq_store *s);
-void sq_data_space(sq_store *s, uint64_t live_start, nm_space *out);
+int sq_data_space(sq_store *s, nm_space *out);
 
 /* sqlite_evict.c */
 int sq_evict(nm_store *st, int64_t capture_id, const nm_evict_goal *g, nm_evicted *out);

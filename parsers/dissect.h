@@ -106,6 +106,10 @@ enum {
 	NM_PKT_MALFORMED = 1 << 1, /* a length or field contradicts the frame */
 	NM_PKT_BROADCAST = 1 << 2, /* link-layer broadcast destination */
 	NM_PKT_MULTICAST = 1 << 3, /* link-layer group (multicast) destination */
+	/* an IPv4 fragment of a UDP datagram: reading it back (detail view,
+	 * filters, extraction) needs the other fragments to show what tshark
+	 * shows, and its own bytes may hold none of what a filter looks for */
+	NM_PKT_UDP_FRAGMENT = 1 << 4,
 };
 
 /* Flow key: the innermost IP 5-tuple seen in the frame. */

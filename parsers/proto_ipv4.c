@@ -390,6 +390,8 @@ static int dissect_fragment(nm_packet *pk, int t, const ip_hdr *h, nm_cursor *pl
 {
 	uint32_t off = (h->frag & 0x1fffu) * 8u;
 	nm_ip_reasm r = {0};
+	if (h->proto == 17)
+		pk->flags |= NM_PKT_UDP_FRAGMENT;
 	uint32_t hlen = (h->vhl & 15u) * 4u;
 	bool whole = !pl->err && h->len >= hlen && nm_cur_left(pl) == h->len - hlen; /* all of it captured */
 	if (pk->defrag && h->proto == 17 && whole) {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/reasm.h"
 #include "server/api_filter.h"
 
 #define BUDGET_MS_DEFAULT 30000
@@ -65,9 +66,17 @@ bool nm_fscan_open(nm_req *r, nm_fscan *fs, enum MHD_Result *ret)
 	fs->tree = nm_tree_new(4096, 1 << 20);
 	if (fs->tree)
 		fs->tree->no_labels = true;
+	fs->f_mf = nm_field_find("ip.flags.mf");
+	fs->f_frag_off = nm_field_find("ip.frag_offset");
+	fs->f_proto = nm_field_find("ip.proto");
 	if ((!fs->where && !fs->force_dissect) || !fs->tree) {
 		nm_fscan_close(fs);
 		*ret = nm_json_error(r->conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "out of memory");
+		return false;
+	}
+	if (!(fs->store = nm_api_store(r))) { /* answered 500 */
+		nm_fscan_close(fs);
+		*ret = MHD_YES;
 		return false;
 	}
 	return true;
@@ -82,12 +91,38 @@ void nm_fscan_close(nm_fscan *fs)
 	memset(fs, 0, sizeof *fs);
 }
 
-void nm_fscan_dissect(nm_fscan *fs, const nm_frame_full *f)
+/* An IPv4 fragment of a UDP datagram (more fragments, or an offset): only
+ * those complete a datagram or name the frame that did. */
+static bool udp_fragment(const nm_fscan *fs)
 {
-	nm_tree *t = fs->tree;
+	bool frag = false, udp = false;
+	for (int i = 0; i < fs->tree->count; i++) {
+		const nm_node *n = &fs->tree->nodes[i];
+		if (!n->value || !n->field)
+			continue;
+		if (n->field == fs->f_mf)
+			frag |= strcmp(n->value, "1") == 0 || strcmp(n->value, "True") == 0;
+		else if (n->field == fs->f_frag_off)
+			frag |= strcmp(n->value, "0") != 0;
+		else if (n->field == fs->f_proto)
+			udp = strcmp(n->value, "17") == 0;
+	}
+	return frag && udp;
+}
+
+static void tree_reset(nm_tree *t)
+{
 	t->count = 0;
 	t->strused = 0;
 	t->dropped = 0;
+}
+
+/* Filters see what the detail view shows: a UDP fragment is dissected
+ * again with reassembly (rare, so the common frame is dissected once). */
+void nm_fscan_dissect(nm_fscan *fs, const nm_frame_full *f)
+{
+	nm_tree *t = fs->tree;
+	tree_reset(t);
 	nm_packet pk = {0};
 	pk.data = f->bytes;
 	pk.caplen = f->bytes ? f->row.caplen : 0;
@@ -98,6 +133,15 @@ void nm_fscan_dissect(nm_fscan *fs, const nm_frame_full *f)
 	pk.first_ts_ns = f->first_ns;
 	pk.tree = t;
 	nm_dissect_frame(&pk);
+	if (!fs->store || !udp_fragment(fs))
+		return;
+	tree_reset(t);
+	nm_reasm_table rt;
+	bool completed;
+	if (nm_api_dissect_reasm(fs->store, f, &pk, &rt, &completed))
+		nm_reasm_free(&rt);
+	else
+		nm_dissect_frame(&pk);
 }
 
 bool nm_fscan_match(nm_fscan *fs, const nm_frame_full *f, bool need_tree)

@@ -10,6 +10,7 @@
 #include "capture/reasm.h"
 #include "dissect.h"
 #include "server/api.h"
+#include "server/api_filter.h"
 
 #define LIMIT_DEFAULT 100
 #define LIMIT_MAX 10000
@@ -210,6 +211,17 @@ static void prepare_reasm(nm_store *s, const nm_frame_full *f, nm_reasm_table *t
 	free(frames);
 }
 
+bool nm_api_dissect_reasm(nm_store *s, const nm_frame_full *f, nm_packet *pk, nm_reasm_table *t, bool *completed)
+{
+	bool reasm = nm_reasm_init(t, 8, MAX_FRAGS * 65536u, INT64_MAX) == 0;
+	if (reasm)
+		prepare_reasm(s, f, t);
+	uint64_t before = reasm ? t->completed : 0;
+	nm_dissect_frame_with(pk, reasm ? &t->base : NULL);
+	*completed = reasm && t->completed > before;
+	return reasm;
+}
+
 /* The datagram this frame completed: the data source of the nodes that
  * were dissected from it (Wireshark's "Reassembled IPv4" tab). */
 static void add_reassembled(cJSON *o, const nm_reasm_table *t)
@@ -247,15 +259,12 @@ static cJSON *frame_detail(nm_store *s, const nm_frame_full *f)
 	pk.first_ts_ns = f->first_ns;
 	pk.tree = t;
 	nm_reasm_table rt;
-	bool reasm = nm_reasm_init(&rt, 8, MAX_FRAGS * 65536u, INT64_MAX) == 0;
-	if (reasm)
-		prepare_reasm(s, f, &rt);
-	uint64_t before = reasm ? rt.completed : 0;
-	nm_dissect_frame_with(&pk, reasm ? &rt.base : NULL);
-	if (reasm && rt.completed > before) /* this frame completed a datagram */
-		add_reassembled(o, &rt);
-	if (reasm)
+	bool completed;
+	if (nm_api_dissect_reasm(s, f, &pk, &rt, &completed)) {
+		if (completed)
+			add_reassembled(o, &rt);
 		nm_reasm_free(&rt);
+	}
 	nm_json_add_u64(o, "linktype", f->linktype);
 	cJSON_AddItemToObject(o, "tree", tree_json(t));
 	nm_json_add_u64(o, "tree_dropped", t->dropped);

@@ -286,6 +286,35 @@ START_TEST(two_captures)
 }
 END_TEST
 
+/* A capture that keeps its newest frames must not pin the files of a later
+ * capture's evicted frames: the gap between them is reclaimed too. */
+START_TEST(gap_between_captures)
+{
+	nm_store *s = open_store(false);
+	int64_t a = new_capture(s), b = new_capture(s);
+	write_frames(s, a, 1, 5000);
+	write_frames(s, b, 1, 5000);
+	nm_evicted ea = evict_all(s, a, (nm_evict_goal){.frames = 4000, .max = 4096});
+	nm_evicted eb = evict_all(s, b, (nm_evict_goal){.frames = 4000, .max = 4096});
+	ck_assert_uint_eq(ea.frames + eb.frames, 8000);
+	int nf;
+	uint64_t kept = 2 * bytes_between(4001, 5000), files = files_bytes(&nf);
+	/* each range may start in a partly evicted chunk and end mid-segment */
+	ck_assert_msg(files < kept + 2 * (256 * 1024 + SEG), "files %llu for %llu kept bytes",
+	              (unsigned long long)files, (unsigned long long)kept);
+	nm_store_close(s);
+	s = open_store(false); /* reopening finds the same files needed */
+	ck_assert_uint_eq(files_bytes(&nf), files);
+	nm_store *r = open_store(true);
+	for (uint64_t n = 4001; n <= 5000; n++) {
+		check_frame(r, a, n);
+		check_frame(r, b, n);
+	}
+	nm_store_close(r);
+	nm_store_close(s);
+}
+END_TEST
+
 static void sh(const char *fmt, const char *arg)
 {
 	char cmd[600];
@@ -334,6 +363,7 @@ static Suite *ret_suite(void)
 	tcase_add_test(tc, evict_by_frames);
 	tcase_add_test(tc, evict_by_bytes_and_age);
 	tcase_add_test(tc, two_captures);
+	tcase_add_test(tc, gap_between_captures);
 	tcase_add_test(tc, legacy_single_file);
 	suite_add_tcase(s, tc);
 	return s;
