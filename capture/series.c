@@ -6,7 +6,7 @@
 #include "capture/series.h"
 #include "parsers/dissect.h"
 
-#define NS 1000000000LL
+#define NS         1000000000LL
 #define MAX_KEEP_S (100LL * 366 * 86400)
 
 int64_t nm_series_keep_s[NM_SERIES_LEVELS] = {6 * 3600, 14 * 86400, 366 * 86400};
@@ -185,8 +185,8 @@ int nm_series_trim(nm_series *a, int max_rows)
 		int64_t newest = floor_to(a->newest_ns, iv);
 		if (newest < INT64_MIN + keep * NS)
 			continue;
-		int n = nm_store_trim_series(a->store, a->capture_id, nm_series_interval_s[lv],
-					     newest - keep * NS, max_rows);
+		int n = nm_store_trim_series(a->store, a->capture_id, nm_series_interval_s[lv], newest - keep * NS,
+		                             max_rows);
 		if (n < 0)
 			return -1;
 		total += n;

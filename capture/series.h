@@ -31,8 +31,8 @@ typedef struct nm_series {
 	nm_series_rec *slot; /* open addressing by second */
 	bool *used;          /* the slots taken */
 	size_t count;
-	uint64_t drops_seen;  /* the last snapshot's drop total */
-	int64_t newest_ns;    /* the newest frame time seen */
+	uint64_t drops_seen; /* the last snapshot's drop total */
+	int64_t newest_ns;   /* the newest frame time seen */
 	bool any;
 } nm_series;
 

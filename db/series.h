@@ -22,11 +22,9 @@ typedef struct nm_series_rec {
 } nm_series_rec;
 
 /* Add the deltas r[0..n) to the capture's buckets of width interval_s. */
-int nm_store_write_series(nm_store *s, int64_t capture_id, int64_t interval_s, const nm_series_rec *r,
-			  size_t n);
+int nm_store_write_series(nm_store *s, int64_t capture_id, int64_t interval_s, const nm_series_rec *r, size_t n);
 /* Delete at most max_rows buckets of width interval_s of the capture that
  * start before before_ns; returns the number deleted or -1. */
-int nm_store_trim_series(nm_store *s, int64_t capture_id, int64_t interval_s, int64_t before_ns,
-			 int max_rows);
+int nm_store_trim_series(nm_store *s, int64_t capture_id, int64_t interval_s, int64_t before_ns, int max_rows);
 
 #endif

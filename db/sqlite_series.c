@@ -9,19 +9,18 @@
 const int64_t nm_series_interval_s[NM_SERIES_LEVELS] = {1, 60, 3600};
 
 static const char series_upsert[] =
-	"INSERT INTO series(interval_s, capture_id, start_ns, frames, bytes, drops, broadcast,"
-	" multicast) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-	" ON CONFLICT(interval_s, capture_id, start_ns) DO UPDATE SET"
-	" frames = frames + excluded.frames, bytes = bytes + excluded.bytes,"
-	" drops = drops + excluded.drops, broadcast = broadcast + excluded.broadcast,"
-	" multicast = multicast + excluded.multicast";
+    "INSERT INTO series(interval_s, capture_id, start_ns, frames, bytes, drops, broadcast,"
+    " multicast) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+    " ON CONFLICT(interval_s, capture_id, start_ns) DO UPDATE SET"
+    " frames = frames + excluded.frames, bytes = bytes + excluded.bytes,"
+    " drops = drops + excluded.drops, broadcast = broadcast + excluded.broadcast,"
+    " multicast = multicast + excluded.multicast";
 
 /* The oldest first, by the primary key: a range scan, no sort. */
-static const char series_trim[] =
-	"DELETE FROM series WHERE (interval_s, capture_id, start_ns) IN"
-	" (SELECT interval_s, capture_id, start_ns FROM series"
-	" WHERE interval_s = ?1 AND capture_id = ?2 AND start_ns < ?3"
-	" ORDER BY start_ns LIMIT ?4)";
+static const char series_trim[] = "DELETE FROM series WHERE (interval_s, capture_id, start_ns) IN"
+                                  " (SELECT interval_s, capture_id, start_ns FROM series"
+                                  " WHERE interval_s = ?1 AND capture_id = ?2 AND start_ns < ?3"
+                                  " ORDER BY start_ns LIMIT ?4)";
 
 static sq_store *sqlite_of(nm_store *st)
 {
@@ -45,8 +44,7 @@ static int upsert(sq_store *s, sqlite3_stmt *q, int64_t cap, int64_t iv, const n
 	return rc == SQLITE_DONE ? 0 : sq_fail_db(s, "storing the time series");
 }
 
-int nm_store_write_series(nm_store *st, int64_t capture_id, int64_t interval_s, const nm_series_rec *r,
-			  size_t n)
+int nm_store_write_series(nm_store *st, int64_t capture_id, int64_t interval_s, const nm_series_rec *r, size_t n)
 {
 	sq_store *s = sqlite_of(st);
 	sqlite3_stmt *q;
@@ -65,8 +63,7 @@ int nm_store_write_series(nm_store *st, int64_t capture_id, int64_t interval_s, 
 	return rc;
 }
 
-int nm_store_trim_series(nm_store *st, int64_t capture_id, int64_t interval_s, int64_t before_ns,
-			 int max_rows)
+int nm_store_trim_series(nm_store *st, int64_t capture_id, int64_t interval_s, int64_t before_ns, int max_rows)
 {
 	sq_store *s = sqlite_of(st);
 	sqlite3_stmt *q;

@@ -64,9 +64,8 @@ static bool listed(const char *const *names, const char *p, size_t len)
 
 /* "ethertype" adds no protocol item; the IPv6 extension headers and AH
  * are subtrees of the IPv6 item. */
-static const char *const folded[] = {"ethertype",    "ipv6.hopopts", "ipv6.routing",
-				     "ipv6.fraghdr", "ipv6.dstopts", "ah",
-				     NULL};
+static const char *const folded[] = {"ethertype", "ipv6.hopopts", "ipv6.routing", "ipv6.fraghdr", "ipv6.dstopts", "ah",
+                                     NULL};
 /* ICMP quotes the offending packet and its data inside its own tree; IGMP
  * its version's message (igmp:igmp), QUIC its TLS handshake. */
 static const char *const enclosing[] = {"icmp", "icmpv6", "igmp", "quic", NULL};

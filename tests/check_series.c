@@ -79,8 +79,11 @@ static rows *level(int64_t cap, int64_t interval_s)
 	static rows r;
 	memset(&r, 0, sizeof r);
 	ck_assert_int_eq(nm_store_flush(st), 0);
-	nm_stat_query q = {.kind = NM_STAT_TIMESERIES, .capture_id = cap, .from_ns = INT64_MIN,
-			   .to_ns = INT64_MAX, .interval_ns = interval_s * NS};
+	nm_stat_query q = {.kind = NM_STAT_TIMESERIES,
+	                   .capture_id = cap,
+	                   .from_ns = INT64_MIN,
+	                   .to_ns = INT64_MAX,
+	                   .interval_ns = interval_s * NS};
 	ck_assert_int_ge(nm_store_stat_rows(st, &q, take_row, &r), 0);
 	return &r;
 }
