@@ -6,7 +6,8 @@
  * whose bytes do not hold 10.1.2.3 anywhere cannot have ip.addr ==
  * 10.1.2.3.  This matters for the frames the push-down cannot answer
  * (tunnels, ICMP errors: see sql_flow.c), which would otherwise all be
- * dissected when an address matches nothing.
+ * dissected when an address matches nothing.  Ports likewise (two bytes
+ * rule out less, but cost nothing).
  */
 #include <string.h>
 
@@ -27,11 +28,30 @@ static bool raw_field(const opd *o)
 	return false;
 }
 
+/* Port fields: two bytes of the frame, big-endian. */
+static const char *const port_fields[] = {"tcp.port", "tcp.srcport", "tcp.dstport",
+                                          "udp.port", "udp.srcport", "udp.dstport"};
+
+static bool port_field(const opd *o)
+{
+	if (o->kind != O_FIELD)
+		return false;
+	for (size_t i = 0; i < sizeof port_fields / sizeof port_fields[0]; i++)
+		if (!strcmp(o->field->name, port_fields[i]))
+			return true;
+	return false;
+}
+
 /* The bytes a literal stands for, or 0 (CIDR prefixes do not count). */
-static size_t lit_bytes(const opd *r, uint8_t *buf)
+static size_t lit_bytes(const opd *l, const opd *r, uint8_t *buf)
 {
 	const val *v = &r->v;
 	if (r->kind != O_LIT)
+		return 0;
+	if (port_field(l))
+		return r->cls == C_UINT && v->u <= 65535 ? (buf[0] = (uint8_t)(v->u >> 8), buf[1] = (uint8_t)v->u, 2)
+		                                         : 0;
+	if (!raw_field(l))
 		return 0;
 	if (r->cls == C_IPV4 && v->prefix == 32) {
 		for (int i = 0; i < 4; i++)
@@ -67,7 +87,7 @@ static bool may(const expr *e, const uint8_t *p, size_t n)
 	case E_OR:
 		return may(e->a, p, n) || may(e->b, p, n);
 	case E_CMP:
-		if ((e->op != T_EQ && e->op != T_ALL_EQ) || !raw_field(e->l) || !(k = lit_bytes(e->r, pat)))
+		if ((e->op != T_EQ && e->op != T_ALL_EQ) || !(k = lit_bytes(e->l, e->r, pat)))
 			return true;
 		return holds(p, n, pat, k);
 	default: /* not, xor, tests, sets: no condition */
