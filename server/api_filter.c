@@ -66,9 +66,6 @@ bool nm_fscan_open(nm_req *r, nm_fscan *fs, enum MHD_Result *ret)
 	fs->tree = nm_tree_new(4096, 1 << 20);
 	if (fs->tree)
 		fs->tree->no_labels = true;
-	fs->f_mf = nm_field_find("ip.flags.mf");
-	fs->f_frag_off = nm_field_find("ip.frag_offset");
-	fs->f_proto = nm_field_find("ip.proto");
 	if ((!fs->where && !fs->force_dissect) || !fs->tree) {
 		nm_fscan_close(fs);
 		*ret = nm_json_error(r->conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "out of memory");
@@ -91,25 +88,6 @@ void nm_fscan_close(nm_fscan *fs)
 	memset(fs, 0, sizeof *fs);
 }
 
-/* An IPv4 fragment of a UDP datagram (more fragments, or an offset): only
- * those complete a datagram or name the frame that did. */
-static bool udp_fragment(const nm_fscan *fs)
-{
-	bool frag = false, udp = false;
-	for (int i = 0; i < fs->tree->count; i++) {
-		const nm_node *n = &fs->tree->nodes[i];
-		if (!n->value || !n->field)
-			continue;
-		if (n->field == fs->f_mf)
-			frag |= strcmp(n->value, "1") == 0 || strcmp(n->value, "True") == 0;
-		else if (n->field == fs->f_frag_off)
-			frag |= strcmp(n->value, "0") != 0;
-		else if (n->field == fs->f_proto)
-			udp = strcmp(n->value, "17") == 0;
-	}
-	return frag && udp;
-}
-
 static void tree_reset(nm_tree *t)
 {
 	t->count = 0;
@@ -117,8 +95,8 @@ static void tree_reset(nm_tree *t)
 	t->dropped = 0;
 }
 
-/* Filters see what the detail view shows: a UDP fragment is dissected
- * again with reassembly (rare, so the common frame is dissected once). */
+/* Filters see what the detail view shows: a UDP fragment (ingest flagged
+ * it) is dissected with the datagram's other fragments. */
 void nm_fscan_dissect(nm_fscan *fs, const nm_frame_full *f)
 {
 	nm_tree *t = fs->tree;
@@ -132,23 +110,21 @@ void nm_fscan_dissect(nm_fscan *fs, const nm_frame_full *f)
 	pk.number = f->row.number;
 	pk.first_ts_ns = f->first_ns;
 	pk.tree = t;
-	nm_dissect_frame(&pk);
-	if (!fs->store || !udp_fragment(fs))
-		return;
-	tree_reset(t);
 	nm_reasm_table rt;
 	bool completed;
-	if (nm_api_dissect_reasm(fs->store, f, &pk, &rt, &completed))
-		nm_reasm_free(&rt);
-	else
+	if (!(f->row.flags & NM_PKT_UDP_FRAGMENT) || !fs->store)
 		nm_dissect_frame(&pk);
+	else if (nm_api_dissect_reasm(fs->store, f, &pk, &rt, &completed))
+		nm_reasm_free(&rt);
 }
 
 bool nm_fscan_match(nm_fscan *fs, const nm_frame_full *f, bool need_tree)
 {
 	if (fs->exact && !need_tree)
 		return true;
-	if (!fs->exact && !nm_filter_bytes_may_match(fs->filter, f->bytes, f->bytes ? f->row.caplen : 0))
+	/* a fragment's own bytes may lack what its datagram has */
+	if (!fs->exact && !(f->row.flags & NM_PKT_UDP_FRAGMENT) &&
+	    !nm_filter_bytes_may_match(fs->filter, f->bytes, f->bytes ? f->row.caplen : 0))
 		return false;
 	nm_fscan_dissect(fs, f);
 	return fs->exact || nm_filter_match(fs->filter, fs->tree, f->bytes, f->bytes ? f->row.caplen : 0);

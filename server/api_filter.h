@@ -19,6 +19,8 @@ typedef struct nm_fscan {
 	int64_t capture_id;
 	int64_t budget_ns;
 	bool force_dissect; /* dissect=1: ignore the push-down (tests compare) */
+	/* IPv4 reassembly as the detail view does it (ingest's links) */
+	nm_store *store;
 } nm_fscan;
 
 /* Read filter=, capture=, budget_ms= and dissect=; false after answering

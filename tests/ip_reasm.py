@@ -234,6 +234,25 @@ def compare_file(api, cap_id, path, fields, ctx, stats, problems):
                     problems.append("%s#%d %s: ours %r, tshark %r" % (name, n, f, o[:70], t[:70]))
 
 
+# Display filters over fragments: what matches in a reassembled datagram
+# must match its completing frame, as with tshark -Y (which reassembles).
+FILTERS = ["udp", "udp.srcport == 7000", "udp.port == 7001 && ip.frag_offset > 0", "dns",
+           "dns.qry.name", "ip.reassembled.length > 3000", "ip.fragment.count == 4",
+           "ip.flags.mf == 1 && udp"]
+
+
+def compare_filters(api, cap_id, path, problems):
+    import urllib.parse
+    for flt in FILTERS:
+        theirs = subprocess.run(TSHARK + ["-r", path, "-Y", flt], capture_output=True, text=True).stdout
+        want = len(theirs.splitlines())
+        for mode in ("", "&dissect=1"):
+            got = api.get("/api/v1/frames/count?capture=%d&filter=%s%s" % (cap_id, urllib.parse.quote(flt), mode))
+            if got["count"] != want:
+                problems.append("%s: filter %r%s counts %d, tshark -Y %d"
+                                % (os.path.basename(path), flt, mode, got["count"], want))
+
+
 def main():
     nt.need_tool("tshark")
     netmond = nt.netmond_path()
@@ -267,6 +286,8 @@ def main():
         bysrc = {os.path.realpath(c["source"]): c["id"] for c in nt.captures(api)}
         for f in files:
             compare_file(api, bysrc[os.path.realpath(f)], f, fields, ctx, stats, problems)
+        for f in files[:2]:  # the capture made here, and afs.pcap (51 datagrams)
+            compare_filters(api, bysrc[os.path.realpath(f)], f, problems)
         status = api.get("/api/v1/status")
         if status.get("reassembly_evicted") is None:
             problems.append("status has no reassembly_evicted counter")
