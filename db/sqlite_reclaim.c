@@ -69,7 +69,8 @@ static int live_ranges(sq_store *s, ranges *rs)
 		free(rs->r);
 		return sq_fail_db(s, "locating frame bytes");
 	}
-	qsort(rs->r, rs->n, sizeof *rs->r, by_lo);
+	if (rs->n) /* qsort wants a valid pointer even for nothing */
+		qsort(rs->r, rs->n, sizeof *rs->r, by_lo);
 	size_t m = 0;
 	for (size_t i = 0; i < rs->n; i++) {
 		if (m && rs->r[i].lo <= rs->r[m - 1].hi)
