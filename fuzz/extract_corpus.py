@@ -7,7 +7,9 @@ CORPUS_DIR defaults to ../shared/captures/tcpdump-tests beside the source
 tree, OUT_DIR to ./fuzz (the build directory's).  Every frame of every
 pcap/pcapng file goes, by its link type, to OUT_DIR/corpus-eth, -raw, -sll,
 -sll2 or -null (the per-link harnesses' input: the frame itself), and to
-OUT_DIR/corpus-tree with the tree harness's selector byte in front.
+OUT_DIR/corpus-tree with the tree harness's selector byte in front (and
+Ethernet IPv4 fragments once more with bit 6 set: through a reassembler);
+each file's Ethernet IPv4 fragments, in order, go to OUT_DIR/corpus-reasm.
 Duplicates are dropped and frames cut at --max-len bytes.  Standard library
 only; malformed files are read as far as they go.
 """
@@ -100,12 +102,38 @@ def main():
     for name in sorted(os.listdir(a.corpus)):
         if not name.endswith((".pcap", ".pcapng")):
             continue
+        frags = []
         for lt, fr in frames(os.path.join(a.corpus, name)):
             if lt == 113 and sll_to_sll2(fr):
                 save(a, seen, counts, 276, sll_to_sll2(fr))
             save(a, seen, counts, lt, fr)
+            if lt == 1 and is_ipv4_fragment(fr):
+                frags.append(fr)
+        save_reasm(a, counts, name, frags)
     for k in sorted(counts):
         print("corpus-%s: %d inputs" % (k, counts[k]))
+
+
+def is_ipv4_fragment(fr):
+    """An untagged Ethernet frame holding an IPv4 fragment (MF or an offset)."""
+    return len(fr) >= 34 and fr[12:14] == b"\x08\x00" and (fr[20] & 0x3f or fr[21])
+
+
+def save_reasm(a, counts, name, frags):
+    """A file's Ethernet IPv4 fragments, in order, as fuzz/fuzz_reasm.c's
+    input (selector 0: Ethernet; time step 0; 2-byte length + frame),
+    split into seeds of at most 16 KiB."""
+    seed = b""
+    for fr in frags + [None]:
+        if seed and (fr is None or len(seed) + 2 + len(fr) > 16384):
+            d = os.path.join(a.out, "corpus-reasm")
+            os.makedirs(d, exist_ok=True)
+            with open(os.path.join(d, hashlib.sha1(seed).hexdigest()), "wb") as f:
+                f.write(seed)
+            counts["reasm"] = counts.get("reasm", 0) + 1
+            seed = b""
+        if fr is not None and len(fr) <= 16380:
+            seed = (seed or b"\0\0") + struct.pack("!H", len(fr)) + fr
 
 
 def save(a, seen, counts, lt, fr):
@@ -113,7 +141,10 @@ def save(a, seen, counts, lt, fr):
         return
     link, idx = LINKS[lt]
     fr = fr[:a.max_len]
-    for corpus, data in ((link, fr), ("tree", bytes([idx]) + fr)):
+    seeds = [(link, fr), ("tree", bytes([idx]) + fr)]
+    if lt == 1 and is_ipv4_fragment(fr):
+        seeds.append(("tree", bytes([idx | 0x40]) + fr))  # with a reassembler
+    for corpus, data in seeds:
         h = hashlib.sha1(corpus.encode() + data).hexdigest()
         if h in seen:
             continue

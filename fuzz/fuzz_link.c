@@ -7,6 +7,10 @@
  *
  * Each input is copied into a buffer of exactly its size, so AddressSanitizer
  * reports a read even one byte past the captured frame.
+ *
+ * Selector bit 6 hands the frame a stand-in IPv4 reassembler, so the paths
+ * only the capture and detail views take (a fragment completing a datagram,
+ * "reassembled in", a cut first fragment) are fuzzed too.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +44,40 @@ static nm_tree *shared_tree(void)
 	return t;
 }
 
+/* The datagram a fake completion hands back; freed at the next frame. */
+static uint8_t *fake_datagram;
+static nm_frag_piece fake_piece;
+
+/* Stands in for capture/reasm.c: the last fragment "completes" a datagram
+ * made of its own payload (in a buffer of exactly that size, so ASan sees
+ * an overread of the reassembled bytes too); the others are "reassembled
+ * in" the next frame.  Any bytes could arrive as fragments, so dissectors
+ * must take whatever this gives. */
+static void fake_ipv4(nm_defrag *d, const nm_packet *pk, const nm_ip_frag *f, nm_ip_reasm *out)
+{
+	(void)d;
+	if (f->more) {
+		out->reassembled_in = pk->number + 1;
+		return;
+	}
+	free(fake_datagram);
+	if (!(fake_datagram = malloc(f->len ? f->len : 1)))
+		abort();
+	if (f->len)
+		memcpy(fake_datagram, f->data, f->len);
+	fake_piece = (nm_frag_piece){pk->number, f->offset, f->len};
+	*out = (nm_ip_reasm){pk->number, fake_datagram, f->len, &fake_piece, 1};
+}
+
+nm_defrag fuzz_fake_defrag = {fake_ipv4};
+
 void fuzz_dissect(const uint8_t *data, size_t size, uint32_t lt, bool tree, bool cut)
+{
+	fuzz_frame f = {lt, tree, cut, NULL, 1, FUZZ_TS_NS};
+	fuzz_dissect_frame(data, size, &f);
+}
+
+void fuzz_dissect_frame(const uint8_t *data, size_t size, const fuzz_frame *f)
 {
 	static bool ready;
 	if (!ready) {
@@ -58,15 +95,19 @@ void fuzz_dissect(const uint8_t *data, size_t size, uint32_t lt, bool tree, bool
 	memset(&pk, 0, sizeof pk);
 	pk.data = buf;
 	pk.caplen = (uint32_t)size;
-	pk.wirelen = (uint32_t)size + (cut ? 100 : 0);
-	pk.linktype = lt;
-	pk.number = 1;
-	pk.ts_ns = pk.first_ts_ns = 1600000000000000000;
-	pk.tree = tree ? shared_tree() : NULL;
-	nm_dissect_frame(&pk);
+	pk.wirelen = (uint32_t)size + (f->cut ? 100 : 0);
+	pk.linktype = f->lt;
+	pk.number = f->number;
+	pk.ts_ns = f->ts_ns;
+	pk.first_ts_ns = FUZZ_TS_NS;
+	pk.tree = f->tree ? shared_tree() : NULL;
+	nm_dissect_frame_with(&pk, f->defrag);
 	free(buf);
+	free(fake_datagram);
+	fake_datagram = NULL;
 }
 
+#ifndef FUZZ_OWN_ENTRY
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 #ifdef FUZZ_LINKTYPE
@@ -74,7 +115,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #else
 	if (size == 0)
 		return 0;
-	fuzz_dissect(data + 1, size - 1, fuzz_linktypes[(data[0] & 0x0f) % fuzz_nlinktypes], true, data[0] & 0x80);
+	uint32_t lt = fuzz_linktypes[(data[0] & 0x0f) % fuzz_nlinktypes];
+	fuzz_frame f = {lt, true, data[0] & 0x80, data[0] & 0x40 ? &fuzz_fake_defrag : NULL, 1, FUZZ_TS_NS};
+	fuzz_dissect_frame(data + 1, size - 1, &f);
 #endif
 	return 0;
 }
+#endif

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Run the libFuzzer harnesses (built by `make fuzz`) from the build directory:
 #
-#   fuzz/run.sh [SECONDS] [HARNESS...]      (default: 600 s; all six)
+#   fuzz/run.sh [SECONDS] [HARNESS...]      (default: 600 s; all seven)
 #
 # Two harnesses at a time (one per core).  Each runs from its seed corpus
 # (fuzz/extract_corpus.py) for SECONDS in total: after a crash the artifact
@@ -9,7 +9,7 @@
 # Logs go to fuzz/logs/NAME.log; a summary line per harness at the end.
 secs=${1:-600}
 [ $# -gt 0 ] && shift
-[ $# -gt 0 ] || set -- eth tree raw sll sll2 null
+[ $# -gt 0 ] || set -- eth tree raw sll sll2 null reasm
 src=$(cd "$(dirname "$0")" && pwd)
 mkdir -p fuzz/logs fuzz/crashes
 [ -d fuzz/corpus-eth ] || python3 "$src/extract_corpus.py" || exit 1
@@ -19,8 +19,10 @@ run_one() {
 	end=$(($(date +%s) + secs))
 	mkdir -p "fuzz/found-$name" "fuzz/corpus-$name"
 	: >"fuzz/logs/$name.log"
+	maxlen=4096
+	[ "$name" = reasm ] && maxlen=16384 # several whole fragments
 	while left=$((end - $(date +%s))) && [ "$left" -gt 5 ]; do
-		"fuzz/fuzz_$name" -max_total_time="$left" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+		"fuzz/fuzz_$name" -max_total_time="$left" -max_len=$maxlen -timeout=10 -rss_limit_mb=2048 \
 			-print_final_stats=1 -artifact_prefix="fuzz/crashes/$name-" \
 			"fuzz/found-$name" "fuzz/corpus-$name" >>"fuzz/logs/$name.log" 2>&1
 	done
@@ -47,6 +49,6 @@ lane "$@" &
 shift
 lane "$@" &
 wait
-for name in eth tree raw sll sll2 null; do
+for name in eth tree raw sll sll2 null reasm; do
 	[ -f "fuzz/logs/$name.log" ] && summary "$name"
 done
