@@ -305,6 +305,8 @@ static int delete_stored(int64_t id, char *err, size_t errlen)
 	pthread_mutex_lock(&mgr.store_mu);
 	int found = nm_store_capture_get(mgr.store, id, &row);
 	int rc = found > 0 ? nm_store_delete_capture(mgr.store, id) : found;
+	if (found > 0 && rc == 0)
+		nm_ret_deleted(mgr.store, id); /* its frame files can go now */
 	if (found == 0)
 		snprintf(err, errlen, "no capture %lld", (long long)id);
 	else if (rc < 0)

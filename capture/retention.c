@@ -294,6 +294,16 @@ void nm_ret_committed(nm_store *s)
 		fprintf(stderr, "netmond: deleting frame files failed: %s\n", nm_store_errmsg(s));
 }
 
+void nm_ret_deleted(nm_store *s, int64_t capture_id)
+{
+	pthread_mutex_lock(&R.mu);
+	ret_cap *c = R.on ? find(capture_id) : NULL;
+	if (c)
+		c->frames = c->bytes = 0;
+	pthread_mutex_unlock(&R.mu);
+	nm_ret_committed(s);
+}
+
 uint64_t nm_ret_evicted(int64_t capture_id)
 {
 	pthread_mutex_lock(&R.mu);

@@ -46,6 +46,9 @@ void nm_ret_stored(const nm_batch *b);
 int64_t nm_ret_run(nm_store *s);
 /* After a commit: delete frame byte files no row refers to any more. */
 void nm_ret_committed(nm_store *s);
+/* Capture capture_id was deleted (and committed): forget what it kept
+ * and delete the frame byte files only it needed. */
+void nm_ret_deleted(nm_store *s, int64_t capture_id);
 /* Frames of capture_id evicted so far by this daemon. */
 uint64_t nm_ret_evicted(int64_t capture_id);
 void nm_ret_status_get(nm_ret_status *out);
