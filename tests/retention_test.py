@@ -208,10 +208,19 @@ def test_live(srv, frames, tmp):
     check(exp == ref, "live: the kept frames' bytes == editcap -r %d-%d" % (last - 2999, last))
 
 
-def files_bytes(db):
+def files_bytes(db, only=""):
     d = os.path.dirname(db)
     return sum(os.stat(os.path.join(d, n)).st_blocks * 512 for n in os.listdir(d)
-               if n.startswith(os.path.basename(db)))
+               if n.startswith(os.path.basename(db) + only))
+
+
+def test_delete(srv, db, cid, kept_bytes):
+    """DELETE of a capture frees the frame byte files only it needed."""
+    before = files_bytes(db, "-frames")
+    st, _ = request(srv.port, "DELETE", "/api/v1/captures/%d" % cid)
+    after = files_bytes(db, "-frames")
+    check(st == 204 and before - after >= kept_bytes - 2 * SEGMENT,
+          "DELETE capture %d: frame files %d -> %d bytes (it kept %d)" % (cid, before, after, kept_bytes))
 
 
 def test_ceiling(netmond, frames, tmp):
@@ -291,15 +300,18 @@ def main():
     frames = tshark_frames(frames_pcap)
     if len(frames) != NFRAMES:
         nt.hard_error("tshark reads %d frames of %d" % (len(frames), NFRAMES))
+    last = frames[-1][0]
     with nt.Server(netmond, os.path.join(tmp, "limits.db")) as srv:
         test_bad_limits(srv.port)
         ids, evicted = test_capture_limits(srv, frames, tmp)
         test_live(srv, frames, tmp)
+        test_delete(srv, os.path.join(tmp, "limits.db"), ids[0], sum(c for n, _, c in frames if n > last - 3000))
     # persisted per capture, in the stats table (read with Python's sqlite3)
     import sqlite3
     db = sqlite3.connect(os.path.join(tmp, "limits.db"))
     rows = dict(db.execute("SELECT capture_id, dropped_buffer FROM stats"))
     db.close()
+    ids, evicted = ids[1:], evicted[1:]  # the first was deleted
     check([rows.get(i) for i in ids] == evicted, "stats.dropped_buffer per capture == %s (%s)"
           % (evicted, [rows.get(i) for i in ids]))
     test_ceiling(netmond, frames, tmp)
