@@ -111,6 +111,17 @@ const char *const sq_migrations[] = {
 	" max(f.number) FROM frame_data d JOIN frames f ON f.capture_id = d.capture_id"
 	" AND f.number BETWEEN d.first_number AND d.first_number + d.count - 1"
 	" GROUP BY d.capture_id, d.first_number, coalesce(f.protocols, 0), f.flow_id;",
+	/* display filters: the address and port keys of frames the flow cannot
+	 * vouch for, per block of 1024 frames (db/sqlite_keys.c); frames stored
+	 * before have no keys, so each of their blocks gets the any-key (1) */
+	"CREATE TABLE block_keys(key INTEGER NOT NULL, capture_id INTEGER NOT NULL,"
+	" block INTEGER NOT NULL, PRIMARY KEY(key, capture_id, block)) WITHOUT ROWID;"
+	"CREATE TRIGGER block_keys_del AFTER DELETE ON captures BEGIN"
+	" DELETE FROM block_keys WHERE capture_id = OLD.id; END;"
+	"INSERT OR IGNORE INTO block_keys SELECT DISTINCT 1, capture_id, number >> 10 FROM frames;"
+	/* and chunk_keys by flow, so those parts of a filter are found
+	 * without reading all of chunk_keys */
+	"CREATE INDEX chunk_keys_flow ON chunk_keys(capture_id, flow_id);",
 };
 
 const int sq_schema_version = (int)(sizeof sq_migrations / sizeof sq_migrations[0]);
@@ -122,7 +133,8 @@ const int sq_schema_version = (int)(sizeof sq_migrations / sizeof sq_migrations[
 #define FRAME_FROM " FROM frames f LEFT JOIN strings p ON p.id = f.protocol "
 #define CAPTURE_COLS                                                                      \
 	"id, source, kind, filter, linktype, snaplen, started_ns, first_ns, last_ns, frames," \
-	" bytes, running"
+	" bytes, running,"                                                                \
+	" (SELECT dropped_buffer FROM stats WHERE stats.capture_id = captures.id)"
 
 const char *const sq_sql[SQ_NSTMT] = {
 	[SQ_BEGIN] = "BEGIN IMMEDIATE",

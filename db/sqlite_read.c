@@ -27,6 +27,7 @@ static void read_capture(sqlite3_stmt *q, nm_capture_row *r)
 	r->frames = (uint64_t)sqlite3_column_int64(q, 9);
 	r->bytes = (uint64_t)sqlite3_column_int64(q, 10);
 	r->running = sqlite3_column_int(q, 11) != 0;
+	r->evicted = (uint64_t)sqlite3_column_int64(q, 12);
 }
 
 static void read_frame(sqlite3_stmt *q, nm_frame_row *r)

@@ -31,6 +31,8 @@ typedef struct nm_capture_info {
 	int64_t started_ns;  /* wall-clock time the capture began */
 } nm_capture_info;
 
+#define NM_FRAME_KEYS 12
+
 /* One frame as stored.  Strings and bytes point into the batch's arena. */
 typedef struct nm_frame_rec {
 	uint64_t number; /* 1-based within its capture */
@@ -41,6 +43,12 @@ typedef struct nm_frame_rec {
 	int64_t flow_id; /* 0 when the frame belongs to no flow */
 	const char *src, *dst, *protocol, *info, *protocols;
 	const uint8_t *bytes; /* caplen bytes */
+	/* nm_packet.keys: the frame's address and port keys, for display
+	 * filters (db/sqlite_keys.c); keys_known false: not collected, or
+	 * more than fit (a block holding such a frame is always read) */
+	bool keys_known;
+	uint8_t nkeys;
+	uint64_t keys[NM_FRAME_KEYS];
 } nm_frame_rec;
 
 /* A batch of frames handed from the capture thread to the writer. */
@@ -113,6 +121,7 @@ typedef struct nm_capture_row {
 	uint32_t linktype, snaplen;
 	int64_t started_ns, first_ns, last_ns;
 	uint64_t frames, bytes;
+	uint64_t evicted; /* of those frames, evicted by the retention limits */
 	bool running;
 } nm_capture_row;
 

@@ -159,6 +159,8 @@ cJSON *nm_api_capture_json(const nm_capture_row *c)
 	nm_json_add_time(o, "last_ts", "last_time", c->last_ns, c->frames > 0);
 	nm_json_add_u64(o, "frames", c->frames);
 	nm_json_add_u64(o, "bytes", c->bytes);
+	/* what the frame list holds: the limits evict the oldest frames */
+	nm_json_add_u64(o, "stored_frames", c->frames - (c->evicted < c->frames ? c->evicted : c->frames));
 	cJSON_AddBoolToObject(o, "running", c->running);
 	return o;
 }

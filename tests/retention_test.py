@@ -122,6 +122,9 @@ def check_suffix(port, api, cid, frames, first, what, tmp):
     got = kept_numbers(api, cid)
     check(got == want, "%s: keeps frames %d..%d with tshark's times and lengths (got %d frames, %s..%s)"
           % (what, first, frames[-1][0], len(got), got[0][0] if got else None, got[-1][0] if got else None))
+    row = api.get("/api/v1/captures/%d" % cid)
+    check(row.get("stored_frames") == len(want), "%s: the capture's stored_frames %s == %d kept (frames %s seen)"
+          % (what, row.get("stored_frames"), len(want), row.get("frames")))
     exp = export(port, cid)
     ref = editcap_range(frames_pcap, first, frames[-1][0], tmp)
     check(exp == ref, "%s: exported bytes and times == editcap -r %d-%d (%d records vs %d)"

@@ -73,6 +73,8 @@ function writeHash(push) {
 
 /* ---- captures ---- */
 
+// Frames the list holds: buffer limits evict a capture's oldest frames.
+const stored = (c) => c.stored_frames ?? c.frames;
 const currentCapture = () => state.captures.find((c) => c.id === state.captureId) || null;
 
 function defaultCapture() {
@@ -196,7 +198,7 @@ function exportLinks() {
 
 function listInfo(first, end, total) {
 	const cap = currentCapture();
-	const all = cap ? cap.frames : 0;
+	const all = cap ? stored(cap) : 0;
 	const counting = frameList.source?.counting;
 	const shown = state.filter ? `Displayed ${counting ? 'counting\u2026' : fmtInt(total)} of ${fmtInt(all)}` : `${fmtInt(total)} frames`;
 	$('page-info').textContent = total ? `${shown} \u00b7 rows ${fmtInt(first + 1)}\u2013${fmtInt(end)}` : shown;
@@ -217,7 +219,7 @@ async function openList(force) {
 	}
 	const stale = () => key !== `${state.captureId}|${state.filter}`;
 	if (!state.filter) {
-		frameList.setSource(new FrameSource(cap.id, '', cap.frames, (e) => showError('page', e)), cap.first_time);
+		frameList.setSource(new FrameSource(cap.id, '', stored(cap), (e) => showError('page', e)), cap.first_time);
 	} else {
 		// Show the first page while the (slower) count runs.
 		// Asked first, so a daemon that serves one query at a time answers it first.
@@ -374,7 +376,7 @@ async function onTotals(o) {
 		if (state.view === 'overview')
 			await refreshOverview();
 		else if (state.view === 'frames' && cap && !state.filter)
-			frameList.grow(cap.frames);
+			frameList.grow(stored(cap));
 		else if (state.view === 'frames' && cap && running) {
 			const key = state.listKey;
 			const n = (await api.count(cap.id, state.filter)).count;
