@@ -248,7 +248,10 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 		p->first_ts = pk.ts_ns;
 	pk.first_ts_ns = p->first_ts;
 	pk.tree = NULL;
+	pk.nkeys = 0;
+	pk.keys_lost = false;
 	nm_dissect_frame_with(&pk, &p->reasm.base);
+	nm_pkt_key_ports(&pk); /* the last transport's */
 	count_frame(p, &pk);
 	if (!nm_addrs_update(&p->addrs, &pk)) {
 		/* no count is lost: the deltas are written now instead of in a second */
@@ -273,7 +276,10 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 		.info = pk.info,
 		.protocols = pk.protocols,
 		.bytes = data,
+		.keys_known = !pk.keys_lost && pk.nkeys <= NM_FRAME_KEYS,
 	};
+	r.nkeys = r.keys_known ? pk.nkeys : 0;
+	memcpy(r.keys, pk.keys, r.nkeys * sizeof r.keys[0]);
 	if (!p->cur->count)
 		p->cur_since_ns = mono_ns();
 	if (!nm_batch_add(p->cur, &r)) {

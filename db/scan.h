@@ -46,4 +46,15 @@ int nm_store_scan(nm_store *s, const nm_scan *q, nm_scan_cb cb, void *ctx);
 /* Current CLOCK_MONOTONIC time in ns, for deadlines. */
 int64_t nm_scan_now_ns(void);
 
+/* Address and port keys per block of frames (db/sqlite_keys.c): a block
+ * is frame numbers >> NM_KEY_BLOCK_SHIFT of one capture. */
+#define NM_KEY_BLOCK_SHIFT 10
+/* The most frames a frame_data chunk holds (SQ_CHUNK_FRAMES). */
+#define NM_SCAN_CHUNK_FRAMES 256
+
+/* The writer's part: block_keys rows for a batch's frames (in the
+ * batch's transaction). */
+struct sq_store;
+int sq_write_keys(struct sq_store *s, const nm_batch *b);
+
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "db/scan.h"
 #include "db/sqlite_int.h"
 
 static int64_t now_ns(void)
@@ -185,7 +186,7 @@ int sq_write_batch(nm_store *st, const nm_batch *b)
 	sq_store *s = (sq_store *)st;
 	if (!b->count)
 		return 0;
-	if (check_batch(s, b) || sq_begin(s) || intern_batch(s, b) || insert_rows(s, b))
+	if (check_batch(s, b) || sq_begin(s) || intern_batch(s, b) || insert_rows(s, b) || sq_write_keys(s, b))
 		return -1;
 	for (size_t i = 0; i < b->count; i++)
 		if (sq_chunk_append(s, b->capture_id, &b->frames[i]))

@@ -123,6 +123,12 @@ typedef struct nm_flow_key {
 
 #define NM_NO_OFFSET UINT32_MAX
 
+/* Address and port keys (nm_packet.keys): the kinds of value hashed (a
+ * port is one kind whatever its transport), how many a frame keeps, and
+ * the key of a block that must be read whatever the value. */
+enum { NM_KEY_PORT = 2, NM_KEY_IPV4 = 4, NM_KEY_IPV6 = 6, NM_PKT_KEYS = 12 };
+#define NM_KEY_ANY 1
+
 typedef struct nm_tree nm_tree;
 typedef struct nm_protocol nm_protocol;
 typedef struct nm_defrag nm_defrag;
@@ -164,7 +170,50 @@ typedef struct nm_packet {
 	 * while a reassembled datagram is dissected (Wireshark's second data
 	 * source tab); copied into each node. */
 	uint8_t source;
+
+	/* Every IPv4/IPv6 address and TCP/UDP/SCTP port of the frame's layers,
+	 * tunnelled and ICMP-quoted ones included, as nm_key_hash values.  The
+	 * flow holds only the innermost ones, so for frames with several layers
+	 * the capture stores these per block of frames and an address filter
+	 * skips blocks without its value (filter/sql_flow.c).  The ingest path
+	 * clears nkeys and keys_lost before dissecting; keys_lost: some did not
+	 * fit. */
+	uint64_t keys[NM_PKT_KEYS];
+	uint8_t nkeys;
+	bool keys_lost;
 } nm_packet;
+
+/* A key is 63 bits of an FNV-1a hash of the value (kind, bytes), never
+ * NM_KEY_ANY (a block the filter must read anyway): a collision only
+ * makes a block be read for nothing. */
+static inline uint64_t nm_key_hash(int kind, const uint8_t *b, size_t n)
+{
+	uint64_t h = 14695981039346656037ull ^ (uint64_t)kind;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return (h >> 1) | 2;
+}
+
+static inline void nm_pkt_key(nm_packet *pk, int kind, const uint8_t *b, size_t n)
+{
+	uint64_t k = nm_key_hash(kind, b, n);
+	for (size_t i = 0; i < pk->nkeys && i < NM_PKT_KEYS; i++)
+		if (pk->keys[i] == k)
+			return;
+	if (pk->nkeys >= NM_PKT_KEYS)
+		pk->keys_lost = true;
+	else
+		pk->keys[pk->nkeys++] = k;
+}
+
+/* The ports the flow holds now (the last transport's, or zeros). */
+static inline void nm_pkt_key_ports(nm_packet *pk)
+{
+	uint8_t p[4] = {(uint8_t)(pk->flow.sport >> 8), (uint8_t)pk->flow.sport, (uint8_t)(pk->flow.dport >> 8),
+	                (uint8_t)pk->flow.dport};
+	nm_pkt_key(pk, NM_KEY_PORT, p, 2);
+	nm_pkt_key(pk, NM_KEY_PORT, p + 2, 2);
+}
 
 enum { NM_SRC_FRAME = 0, NM_SRC_REASSEMBLED = 1 };
 

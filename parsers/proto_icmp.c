@@ -151,6 +151,7 @@ static void dissect_quote(nm_packet *pk, nm_cursor *c)
 	s.protocol = pk->protocol, s.flags = pk->flags, s.flow = pk->flow;
 	s.ip_ttl = pk->ip_ttl, s.ip_plen = pk->ip_plen;
 	nm_call(&nm_proto_ip, pk, c, -1);
+	nm_pkt_key_ports(pk); /* the quoted transport's, before the flow goes back */
 	memcpy(pk->src, s.src, sizeof s.src);
 	memcpy(pk->dst, s.dst, sizeof s.dst);
 	memcpy(pk->info, s.info, sizeof s.info);

@@ -255,6 +255,7 @@ static void dissect_quote(nm_packet *pk, nm_cursor *c)
 	nm_flow_key flow = pk->flow;
 	uint8_t ttl = pk->ip_ttl;
 	nm_call(&nm_proto_ipv6, pk, c, -1);
+	nm_pkt_key_ports(pk); /* the quoted transport's, before the flow goes back */
 	memcpy(pk->src, src, sizeof src);
 	memcpy(pk->dst, dst, sizeof dst);
 	memcpy(pk->info, info, sizeof info);

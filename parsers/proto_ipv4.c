@@ -157,6 +157,7 @@ int nm_ip_handoff(nm_packet *pk, nm_cursor *c, uint8_t proto)
 /* Add an address with its hidden ip.addr / host copies, as Wireshark does. */
 static void add_addr(nm_packet *pk, int t, int f, int host, uint32_t off, const uint8_t *a)
 {
+	nm_pkt_key(pk, NM_KEY_IPV4, a, 4);
 	char s[16];
 	nm_fmt_ipv4(s, sizeof s, a);
 	nm_add_ipv4(pk, t, &fields[f], off, a);
@@ -325,6 +326,9 @@ static void set_summary(nm_packet *pk, const ip_hdr *h)
 	nm_fmt_ipv4(s, sizeof s, h->src);
 	nm_fmt_ipv4(d, sizeof d, h->dst);
 	nm_set_src_dst(pk, s, d);
+	/* a layer before this one: its transport's ports leave the flow now */
+	if (pk->flow.family || pk->flow.sport || pk->flow.dport)
+		nm_pkt_key_ports(pk);
 	memset(&pk->flow, 0, sizeof pk->flow);
 	pk->flow.family = 4;
 	pk->flow.proto = h->proto;

@@ -306,6 +306,7 @@ static int dissect_ext_chain(nm_packet *pk, nm_cursor *c, uint8_t nxt)
 
 static void add_addr(nm_packet *pk, int t, int f, int host, uint32_t off, const uint8_t *a)
 {
+	nm_pkt_key(pk, NM_KEY_IPV6, a, 16);
 	char s[48];
 	nm_fmt_ipv6(s, sizeof s, a);
 	nm_add_ipv6(pk, t, &fields[f], off, a);
@@ -320,6 +321,9 @@ static void set_summary(nm_packet *pk, const uint8_t *src, const uint8_t *dst, u
 	nm_fmt_ipv6(s, sizeof s, src);
 	nm_fmt_ipv6(d, sizeof d, dst);
 	nm_set_src_dst(pk, s, d);
+	/* a layer before this one: its transport's ports leave the flow now */
+	if (pk->flow.family || pk->flow.sport || pk->flow.dport)
+		nm_pkt_key_ports(pk);
 	memset(&pk->flow, 0, sizeof pk->flow);
 	pk->flow.family = 6;
 	pk->flow.proto = nxt;

@@ -243,6 +243,22 @@ def flow_filters(pcap):
     out += ["ipv6.addr == " + a for a in v6] + ["ipv6.src == " + a for a in v6[:2]]
     out += ["tcp.port == " + p for p in tp] + ["tcp.dstport == %s and ip" % p for p in tp[:2]]
     out += ["udp.port == " + p for p in up] + ["udp.srcport == " + p for p in up[:2]]
+    return out + only_layered(pcap)
+
+
+def only_layered(pcap):
+    """Values tshark shows only in multi-layer frames (an outer tunnel
+    address, an address or port quoted in an ICMP error): their frames'
+    flows never show them, so only the per-block keys (db/sqlite_keys.c)
+    can keep their blocks."""
+    out = []
+    for field, fmt in (("ip.addr", "ip.addr == %s"), ("ipv6.addr", "ipv6.addr == %s"),
+                       ("tcp.port", "tcp.port == %s"), ("udp.port", "udp.port == %s")):
+        plain = set(tshark_values(pcap, "not (%s)" % LAYERED, field, 1 << 30))
+        out += [fmt % v for v in tshark_values(pcap, LAYERED, field, 1 << 30) if v not in plain][:4]
+    icmp = "icmp.type == 3 or icmp.type == 11 or icmpv6.type <= 4"
+    out += ["ip.addr == %s" % v for v in tshark_values(pcap, icmp, "ip.dst", 2)]
+    out += ["udp.port == %s" % v for v in tshark_values(pcap, icmp, "udp.dstport", 2)]
     return out
 
 

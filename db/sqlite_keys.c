@@ -1,0 +1,127 @@
+/*
+ * sqlite_keys.c - the block_keys table: for frames whose flow cannot vouch
+ * for their addresses and ports (tunnels, ICMP errors quoting a packet,
+ * several transports), which keys (nm_key_hash of an address or a port)
+ * occur in each block of 2^NM_KEY_BLOCK_SHIFT frame numbers.
+ *
+ * Address and port filters otherwise re-dissect every such frame, and
+ * when the value matches nothing those frames are all there is to read
+ * (filter/sql_flow.c).  Which frames count is decided from the protocol
+ * path, as the filter's SQL decides it, but more broadly: any frame with
+ * two IP layers, two transports, an IP layer after a transport, ICMP, a
+ * clipped path, or an IP layer or transport but no flow.  A frame whose
+ * keys are unknown (too many, or a UDP fragment, whose reading
+ * reassembles) puts NM_KEY_ANY in its block.
+ */
+#include <string.h>
+
+#include "db/scan.h"
+#include "db/sqlite_int.h"
+#include "parsers/dissect.h"
+
+_Static_assert(SQ_CHUNK_FRAMES <= NM_SCAN_CHUNK_FRAMES, "filter/sql_flow.c looks that far back for a block's chunks");
+
+/* The path's name at p (up to ':' or the end) is one of list's. */
+static bool name_in(const char *p, size_t n, const char *const *list)
+{
+	for (; *list; list++)
+		if (strlen(*list) == n && !memcmp(p, *list, n))
+			return true;
+	return false;
+}
+
+enum { KEYS_NONE, KEYS_LISTED, KEYS_ANY };
+
+/* What the frame's block needs: nothing when its flow shows every address
+ * and port of it; its keys; or the any-key when the keys may miss one (a
+ * transport right after another: the dissectors note a transport's ports
+ * when the next IP layer starts or an ICMP quote ends, so the first one's
+ * are lost) or the path is clipped. */
+static int keys_needed(const char *path, int64_t flow_id)
+{
+	static const char *const ip[] = {"ip", "ipv6", NULL};
+	static const char *const tr[] = {"tcp", "udp", "sctp", NULL};
+	static const char *const icmp[] = {"icmp", "icmpv6", NULL};
+	if (!path)
+		return KEYS_NONE;
+	if (strlen(path) >= NM_PROTOCOLS_LEN - 1)
+		return KEYS_ANY;
+	int nip = 0, ntr = 0;
+	bool odd = false, ports = false; /* ports: a transport since the last IP layer */
+	for (const char *p = path; *p;) {
+		size_t n = strcspn(p, ":");
+		if (name_in(p, n, icmp))
+			odd = true;
+		if (name_in(p, n, ip)) {
+			odd = odd || ++nip > 1 || ntr;
+			ports = false;
+		}
+		if (name_in(p, n, tr)) {
+			if (ports)
+				return KEYS_ANY;
+			odd = odd || ++ntr > 1;
+			ports = true;
+		}
+		p += n + (p[n] == ':');
+	}
+	/* no flow: a header too short or bogus to make one, or no IP at all */
+	return odd || (flow_id == 0 && (nip || ntr)) ? KEYS_LISTED : KEYS_NONE;
+}
+
+/* Rows already written in this batch, direct-mapped: most keys repeat
+ * within a block (a tunnel's outer addresses). */
+#define SEEN 1024
+
+typedef struct seen_row {
+	int64_t block;
+	uint64_t key;
+} seen_row;
+
+static int put_key(sq_store *s, sqlite3_stmt *q, seen_row *seen, int64_t cap, int64_t block, uint64_t key)
+{
+	seen_row *r = &seen[(key * 31 + (uint64_t)block) % SEEN];
+	if (r->block == block && r->key == key)
+		return 0;
+	r->block = block;
+	r->key = key;
+	sqlite3_bind_int64(q, 1, (int64_t)key);
+	sqlite3_bind_int64(q, 2, cap);
+	sqlite3_bind_int64(q, 3, block);
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? 0 : sq_fail_db(s, "writing block keys");
+}
+
+static int put_frame(sq_store *s, sqlite3_stmt *q, seen_row *seen, int64_t cap, const nm_frame_rec *f, int need)
+{
+	int64_t block = (int64_t)(f->number >> NM_KEY_BLOCK_SHIFT);
+	if (need == KEYS_ANY || !f->keys_known || f->nkeys > NM_FRAME_KEYS || (f->flags & NM_PKT_UDP_FRAGMENT))
+		return put_key(s, q, seen, cap, block, NM_KEY_ANY);
+	for (uint8_t i = 0; i < f->nkeys; i++)
+		if (put_key(s, q, seen, cap, block, f->keys[i]))
+			return -1;
+	return 0;
+}
+
+int sq_write_keys(sq_store *s, const nm_batch *b)
+{
+	seen_row seen[SEEN];
+	sqlite3_stmt *q = NULL;
+	int rc = 0;
+	memset(seen, 0, sizeof seen); /* no key is 0 */
+	for (size_t i = 0; i < b->count && !rc; i++) {
+		const nm_frame_rec *f = &b->frames[i];
+		int need = keys_needed(f->protocols, f->flow_id);
+		if (need == KEYS_NONE)
+			continue;
+		if (!q && sqlite3_prepare_v2(s->db,
+					     "INSERT OR IGNORE INTO block_keys(key, capture_id, block)"
+					     " VALUES(?1, ?2, ?3)",
+					     -1, &q, NULL) != SQLITE_OK) {
+			return sq_fail_db(s, "preparing block keys");
+		}
+		rc = put_frame(s, q, seen, b->capture_id, f, need);
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
