@@ -263,11 +263,16 @@ static int dissect_snmp(nm_packet *pk, nm_cursor *c, int parent)
 	nm_ber e;
 	nm_cursor msg, b;
 	int t = nm_add_proto(pk, parent, &nm_proto_snmp, c->pos, nm_cur_left(c));
-	if (!next(&x, c, NM_BER_UNIVERSAL, 16, &e, &msg))
+	if (!nm_ber_expect(c, &e, NM_BER_UNIVERSAL, 16))
 		return NM_MALFORMED;
+	/* A message cut short (by the snap length, or handed on from a UDP
+	 * length past the IP payload) still shows what it holds, as tshark
+	 * shows the version of one: only the message's end is missing. */
+	bool cut = false;
+	msg = nm_ber_sub(c, &e, &cut);
 	int64_t ver;
 	if (!get_int(&x, &msg, -1, -1, &ver))
-		return NM_MALFORMED;
+		return cut ? NM_TRUNCATED : NM_MALFORMED;
 	nm_cursor vc = nm_cursor_make(pk->data, e.start + e.hdr_len, msg.pos);
 	nm_ber ve;
 	nm_ber_read(&vc, &ve);
@@ -275,14 +280,14 @@ static int dissect_snmp(nm_packet *pk, nm_cursor *c, int parent)
 	if (ver == 3) {
 		nm_set_info(pk, "SNMPv3");
 		c->pos = c->end;
-		return NM_OK;
+		return cut ? NM_TRUNCATED : NM_OK;
 	}
 	if (!next(&x, &msg, NM_BER_UNIVERSAL, 4, &e, &b))
-		return NM_MALFORMED;
+		return cut ? NM_TRUNCATED : NM_MALFORMED;
 	nm_add_text_field(pk, t, &fields[F_COMMUNITY], &b, e.len, false);
 	dissect_pdu(&x, t, &msg);
 	c->pos = c->end;
-	return x.bad ? NM_MALFORMED : NM_OK;
+	return cut ? NM_TRUNCATED : x.bad ? NM_MALFORMED : NM_OK;
 }
 
 static void init_snmp(void)

@@ -425,6 +425,21 @@ START_TEST(snmp_get_and_trap)
 }
 END_TEST
 
+/* The get-request cut at 50 bytes (inside the community): tshark 4.0.17
+ * shows the version of the cut message and leaves the UDP Info. */
+START_TEST(snmp_cut_shows_version)
+{
+	dissected d;
+	nm_parsers_init();
+	nm_test_dissect(&d.pk, 1, snmp_get, 50, sizeof snmp_get, true);
+	ck_assert_str_eq(field(&d, "snmp.version"), "1");
+	ck_assert_str_eq(field(&d, "snmp.community"), "");
+	ck_assert_str_eq(d.pk.info, "40000 \xe2\x86\x92 161 Len=55");
+	ck_assert(d.pk.flags & NM_PKT_TRUNCATED);
+	release(&d);
+}
+END_TEST
+
 START_TEST(nbns_registration_fields)
 {
 	dissected d;
@@ -787,6 +802,7 @@ static Suite *appa_suite(void)
 	tcase_add_test(tc, sctp_bad_chunk_length);
 	tcase_add_test(tc, radius_request_fields);
 	tcase_add_test(tc, snmp_get_and_trap);
+	tcase_add_test(tc, snmp_cut_shows_version);
 	tcase_add_test(tc, nbns_registration_fields);
 	tcase_add_test(tc, nbns_pointer_loop);
 	tcase_add_test(tc, dhcpv6_advertise_fields);
