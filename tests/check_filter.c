@@ -3,6 +3,8 @@
  * positions, evaluation over a dissected hand-built frame, push-down SQL.
  */
 #include <check.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,15 +163,22 @@ static void has_str(const char *text, const char *s, const char *want, bool yes)
 		      s ? s : "(null)");
 }
 
-/* Addresses and ports go through the flows table; the frames the flow
- * cannot vouch for (flow 0, unwritten flows, odd paths) are let through. */
+/* Addresses and ports go through the flows table; unwritten flows are let
+ * through, and the frames the flow cannot vouch for (flow 0, odd paths)
+ * when their block's keys hold the value or the any-key. */
 START_TEST(pushdown_flows)
 {
 	char *cand, *sql = sql_of("ip.src == 10.1.2.3", &cand);
+	uint8_t a[4] = {10, 1, 2, 3};
+	char keys[64];
+	snprintf(keys, sizeof keys, "x.key IN (%" PRIu64 ", 1)", nm_key_hash(NM_KEY_IPV4, a, 4));
 	has_str("ip.src", sql, "w.src = '10.1.2.3' OR w.dst = '10.1.2.3'", true);
-	has_str("ip.src", sql, "f.flow_id = 0 OR f.flow_id >= (SELECT min(flow_gap) FROM c)", true);
+	has_str("ip.src", sql, "f.flow_id >= (SELECT min(flow_gap) FROM c) OR ((f.flow_id = 0 OR ", true);
+	has_str("ip.src", sql, keys, true);
 	has_str("ip.src", sql, "f.dst", false); /* no direction-bound column term */
-	has_str("ip.src", cand, "k.flow_id = 0 OR k.flow_id >= g.flow_gap", true);
+	has_str("ip.src", cand, "k.flow_id >= g.flow_gap", true);
+	has_str("ip.src", cand, "(k.flow_id = 0 OR k.protocols IN", true);
+	has_str("ip.src", cand, keys, true);
 	free(sql);
 	free(cand);
 	sql = sql_of("udp.dstport == 53 and dns", &cand);
