@@ -177,7 +177,8 @@ def main():
         # libpcap stops at a record it finds bogus (tshark reads on): such
         # files test the reader, which corpus_counts.py compares with tcpdump
         if nt.libpcap_count(f) != count:
-            nt.log("skipped %s: libpcap reads %s of %d frames" % (os.path.basename(f), nt.libpcap_count(f), count))
+            nt.log("skipped %s: libpcap reads %s of %d frames"
+                   % (os.path.basename(f), nt.libpcap_count(f), count))
             continue
         s = shift_to_minute(f, count, tmp)
         r = nt.import_file(netmond, s[0], db) if isinstance(s, tuple) else None
