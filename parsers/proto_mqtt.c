@@ -247,7 +247,8 @@ static void body(nm_packet *pk, int t, nm_cursor *c, uint8_t type, uint8_t flags
 		subscribe(pk, t, c, type == 8);
 	else if (type == 9) {
 		nm_append_info(pk, " (id=%u)", add_u16(pk, t, c, F_MSGID));
-		while (nm_cur_left(c) > 0)
+		/* a failed ID read (1-byte body) reads nothing more: err is sticky */
+		while (!c->err && nm_cur_left(c) > 0)
 			add_u8(pk, t, c, F_SUBACK_QOS);
 	} else if ((type >= 4 && type <= 7) || type == 11)
 		nm_append_info(pk, " (id=%u)", add_u16(pk, t, c, F_MSGID));
