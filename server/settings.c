@@ -18,6 +18,7 @@
 
 #include "capture/notify.h"
 #include "capture/reasm.h"
+#include "capture/series.h"
 #include "parsers/dissect.h"
 #include "server/settings.h"
 #include "server/upload.h"
@@ -63,6 +64,10 @@ static const key keys[] = {
 	OPT("storage", "max_bytes", K_SIZE, pipe.db_limits.bytes, 1, INT64_MAX),
 	OPT("storage", "max_age", K_AGE, pipe.db_limits.age_s, 1, INT64_MAX),
 	OPT("storage", "ceiling", K_SIZE, pipe.db_ceiling, 1 << 20, INT64_MAX),
+	/* time series levels; 0 keeps every bucket */
+	GLOBAL("storage", "series_1s_keep", K_AGE, nm_series_keep_s[0], 0, 3155760000u),
+	GLOBAL("storage", "series_1m_keep", K_AGE, nm_series_keep_s[1], 0, 3155760000u),
+	GLOBAL("storage", "series_1h_keep", K_AGE, nm_series_keep_s[2], 0, 3155760000u),
 	NOTE("webhook", K_STR, webhook_url),
 	NOTE("command", K_STR, command),
 	NOTE("syslog", K_BOOL, syslog),
