@@ -252,10 +252,11 @@ def only_layered(pcap):
     flows never show them, so only the per-block keys (db/sqlite_keys.c)
     can keep their blocks."""
     out = []
-    for field, fmt in (("ip.addr", "ip.addr == %s"), ("ipv6.addr", "ipv6.addr == %s"),
-                       ("tcp.port", "tcp.port == %s"), ("udp.port", "udp.port == %s")):
-        plain = set(tshark_values(pcap, "not (%s)" % LAYERED, field, 1 << 30))
-        out += [fmt % v for v in tshark_values(pcap, LAYERED, field, 1 << 30) if v not in plain][:4]
+    multi = "count(ip.addr) > 2 or count(ipv6.addr) > 2 or (ip and ipv6)"  # ICMP echo: the flow knows
+    for field, fmt, within in (("ip.addr", "ip.addr == %s", multi), ("ipv6.addr", "ipv6.addr == %s", multi),
+                               ("tcp.port", "tcp.port == %s", LAYERED), ("udp.port", "udp.port == %s", LAYERED)):
+        plain = set(tshark_values(pcap, "not (%s)" % within, field, 1 << 30))
+        out += [fmt % v for v in tshark_values(pcap, within, field, 1 << 30) if v not in plain][:4]
     icmp = "icmp.type == 3 or icmp.type == 11 or icmpv6.type <= 4"
     out += ["ip.addr == %s" % v for v in tshark_values(pcap, icmp, "ip.dst", 2)]
     out += ["udp.port == %s" % v for v in tshark_values(pcap, icmp, "udp.dstport", 2)]
