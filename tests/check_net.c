@@ -1412,6 +1412,7 @@ static Suite *net_suite(void)
 {
 	Suite *s = suite_create("net");
 	TCase *tc = tcase_create("parsers");
+	tcase_set_timeout(tc, 120); /* the mutation rounds under ASan on a loaded 2-core machine */
 	int nvec = (int)(sizeof vectors / sizeof vectors[0]);
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_loop_test(tc, test_vectors_match_tshark, 0, nvec);
