@@ -30,7 +30,7 @@ typedef struct nm_scan {
 	/* rows to skip first (SQL OFFSET): only when `where` is exact, since
 	 * the rows a re-dissection would reject must not count */
 	uint64_t offset;
-	bool want_bytes; /* read each frame's bytes (for re-dissection) */
+	bool want_bytes;     /* read each frame's bytes (for re-dissection) */
 	int64_t deadline_ns; /* CLOCK_MONOTONIC time budget end; 0: none */
 } nm_scan;
 

@@ -115,9 +115,9 @@ int sq_write_keys(sq_store *s, const nm_batch *b)
 		if (need == KEYS_NONE)
 			continue;
 		if (!q && sqlite3_prepare_v2(s->db,
-					     "INSERT OR IGNORE INTO block_keys(key, capture_id, block)"
-					     " VALUES(?1, ?2, ?3)",
-					     -1, &q, NULL) != SQLITE_OK) {
+		                             "INSERT OR IGNORE INTO block_keys(key, capture_id, block)"
+		                             " VALUES(?1, ?2, ?3)",
+		                             -1, &q, NULL) != SQLITE_OK) {
 			return sq_fail_db(s, "preparing block keys");
 		}
 		rc = put_frame(s, q, seen, b->capture_id, f, need);

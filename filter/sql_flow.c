@@ -136,7 +136,8 @@ static void odd_paths(sbuf *b, const flow_atom *a)
  * db/sqlite_keys.c stores. */
 static void block_has(sbuf *b, const flow_atom *a, const char *cap)
 {
-	flt_put(b, "EXISTS (SELECT 1 FROM block_keys x WHERE x.key IN (%" PRIu64 ", %d) AND x.capture_id = %s AND x.block",
+	flt_put(b,
+	        "EXISTS (SELECT 1 FROM block_keys x WHERE x.key IN (%" PRIu64 ", %d) AND x.capture_id = %s AND x.block",
 	        a->key, NM_KEY_ANY, cap);
 }
 
@@ -184,22 +185,25 @@ bool flt_flow_cand(sbuf *b, const expr *e)
 	if (!atom(e, &a))
 		return false;
 	flt_put(b, K_COLS "flows w JOIN chunk_keys k INDEXED BY chunk_keys_flow ON k.capture_id = w.capture_id"
-	           " AND k.flow_id = w.id WHERE ");
+	                  " AND k.flow_id = w.id WHERE ");
 	flow_cond(b, &a);
 	flt_put(b, " AND k.protocols IN (SELECT id FROM strings WHERE ");
 	has(b, a.proto);
 	flt_put(b, ") UNION ALL " K_COLS "c g JOIN chunk_keys k INDEXED BY chunk_keys_flow ON k.capture_id = g.id"
 	           " AND k.flow_id >= g.flow_gap WHERE k.protocols IN (SELECT id FROM strings WHERE ");
 	has(b, a.proto);
-	flt_put(b, ") UNION ALL " K_COLS "block_keys x JOIN chunk_keys k ON k.capture_id = x.capture_id AND"
-	           " k.first_number BETWEEN (x.block << %d) - %d AND ((x.block + 1) << %d) - 1 WHERE x.key IN (%" PRIu64
-	           ", %d) AND k.protocols IN (SELECT id FROM strings WHERE ",
+	flt_put(b,
+	        ") UNION ALL " K_COLS "block_keys x JOIN chunk_keys k ON k.capture_id = x.capture_id AND"
+	        " k.first_number BETWEEN (x.block << %d) - %d AND ((x.block + 1) << %d) - 1 WHERE x.key IN (%" PRIu64
+	        ", %d) AND k.protocols IN (SELECT id FROM strings WHERE ",
 	        NM_KEY_BLOCK_SHIFT, NM_SCAN_CHUNK_FRAMES, NM_KEY_BLOCK_SHIFT, a.key, NM_KEY_ANY);
 	has(b, a.proto);
 	flt_put(b, ") AND (k.flow_id = 0 OR k.protocols IN (SELECT id FROM strings WHERE ");
 	odd_paths(b, &a);
 	/* hi 0: a row from before lo and hi were kept, the whole chunk */
-	flt_put(b, ")) AND k.lo < (x.block + 1) << %d AND (CASE WHEN k.hi = 0 THEN k.first_number + %d ELSE k.hi END)"
-	           " >= x.block << %d", NM_KEY_BLOCK_SHIFT, NM_SCAN_CHUNK_FRAMES, NM_KEY_BLOCK_SHIFT);
+	flt_put(b,
+	        ")) AND k.lo < (x.block + 1) << %d AND (CASE WHEN k.hi = 0 THEN k.first_number + %d ELSE k.hi END)"
+	        " >= x.block << %d",
+	        NM_KEY_BLOCK_SHIFT, NM_SCAN_CHUNK_FRAMES, NM_KEY_BLOCK_SHIFT);
 	return true;
 }
