@@ -383,6 +383,8 @@ void nm_dissect_frame_with(nm_packet *pk, nm_defrag *d)
 	memset(&pk->flow, 0, sizeof pk->flow);
 	pk->net_off = pk->transport_off = NM_NO_OFFSET;
 	pk->source = NM_SRC_FRAME;
+	pk->nkeys = 0;
+	pk->keys_lost = false;
 
 	nm_cursor c = nm_cursor_make(pk->data, 0, pk->caplen);
 	nm_dissect_frame_proto(pk); /* the "frame" pseudo-protocol's tree */
