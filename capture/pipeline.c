@@ -8,6 +8,7 @@
 
 #include "capture/addrs.h"
 #include "capture/flows.h"
+#include "capture/paths.h"
 #include "capture/pipeline.h"
 #include "capture/queue.h"
 #include "capture/trigger.h"
@@ -31,6 +32,7 @@ struct nm_pipeline {
 	bool has_trigger;
 	nm_trigger trigger; /* watched by both threads; its state is atomic */
 	nm_series series; /* the writer's time series accumulator */
+	nm_path_table paths; /* the writer's protocol path deltas */
 	char error[256]; /* written by the capture thread before finished */
 
 	/* published for other threads (nm_pipeline_counters_get) */
@@ -88,6 +90,9 @@ static bool owns_rt(const nm_pipeline *p)
 
 /* Distinct addresses and pairs accounted between two writes (each second). */
 #define ADDRS_CAP 65536
+
+/* Distinct protocol paths counted between two writes. */
+#define PATHS_CAP 4096
 
 /* ---- capture thread ---- */
 
@@ -350,12 +355,35 @@ static void series_tick(nm_pipeline *p, const nm_stats *st)
 		write_failed(p, "the time series");
 }
 
+static void write_paths(nm_pipeline *p, int64_t capture_id)
+{
+	nm_path_rec *r;
+	size_t n = nm_paths_take(&p->paths, &r);
+	if (n && nm_store_write_paths(p->store, capture_id, r, n) < 0)
+		write_failed(p, "protocol path statistics");
+	free(r);
+}
+
+/* Every frame that reaches the writer, stored or not: the hierarchy
+ * counts what limits evict later, like the other statistics. */
+static void count_paths(nm_pipeline *p, const nm_batch *b, int64_t capture_id)
+{
+	for (size_t i = 0; i < b->count; i++) {
+		const nm_frame_rec *f = &b->frames[i];
+		if (!nm_paths_add(&p->paths, f->protocols, f->len)) {
+			write_paths(p, capture_id); /* full: no count is lost */
+			nm_paths_add(&p->paths, f->protocols, f->len);
+		}
+	}
+}
+
 static void write_msg(nm_pipeline *p, nm_msg *m)
 {
 	switch (m->type) {
 	case NM_MSG_BATCH: {
 		nm_batch *b = m->batch;
 		b->capture_id = m->capture_id;
+		count_paths(p, b, m->capture_id);
 		if (nm_store_write_batch(p->store, b) < 0)
 			write_failed(p, "frames");
 		else {
@@ -385,6 +413,7 @@ static void write_msg(nm_pipeline *p, nm_msg *m)
 		m->stats->dropped_buffer = nm_ret_evicted(m->capture_id);
 		if (nm_store_write_stats(p->store, m->capture_id, m->stats, p->proto_names) < 0)
 			write_failed(p, "statistics");
+		write_paths(p, m->capture_id);
 		series_tick(p, m->stats);
 		free(m->stats);
 		break;
@@ -399,6 +428,7 @@ static void write_msg(nm_pipeline *p, nm_msg *m)
 		free(m->links);
 		break;
 	case NM_MSG_END:
+		write_paths(p, m->capture_id);
 		break;
 	}
 }
@@ -492,6 +522,7 @@ static void pipeline_free(nm_pipeline *p)
 	nm_flows_free(&p->flows);
 	nm_reasm_free(&p->reasm);
 	nm_addrs_free(&p->addrs);
+	nm_paths_free(&p->paths);
 	nm_series_free(&p->series);
 	if (p->store && !p->o.shared_store)
 		nm_store_close(p->store);
@@ -550,7 +581,8 @@ nm_pipeline *nm_pipeline_start(const nm_pipeline_opts *o, char *err, size_t errl
 	else if (!(p->store = nm_store_open(o->db_path, false, err, errlen)))
 		goto fail;
 	if (make_pool(p) < 0 || nm_flows_init(&p->flows, o->max_flows) < 0 || nm_reasm_start(&p->reasm) < 0 ||
-	    nm_addrs_init(&p->addrs, o->max_stations ? o->max_stations : ADDRS_CAP) < 0) {
+	    nm_addrs_init(&p->addrs, o->max_stations ? o->max_stations : ADDRS_CAP) < 0 ||
+	    nm_paths_init(&p->paths, PATHS_CAP) < 0) {
 		snprintf(err, errlen, "out of memory for the capture buffers");
 		goto fail;
 	}

@@ -122,6 +122,16 @@ const char *const sq_migrations[] = {
 	/* and chunk_keys by flow, so those parts of a filter are found
 	 * without reading all of chunk_keys */
 	"CREATE INDEX chunk_keys_flow ON chunk_keys(capture_id, flow_id);",
+	/* the protocol hierarchy per capture, counted at ingest (db/sqlite_paths.c)
+	 * so evicted frames still count; a database made before starts from the
+	 * frames it still holds (what was evicted is gone), and a frame with no
+	 * path counts in the root only, as at ingest */
+	"CREATE TABLE path_stats(capture_id INTEGER NOT NULL, path TEXT NOT NULL,"
+	" frames INTEGER NOT NULL, bytes INTEGER NOT NULL,"
+	" PRIMARY KEY(capture_id, path)) WITHOUT ROWID;"
+	"INSERT INTO path_stats SELECT f.capture_id, coalesce(s.text, ''), count(*), sum(f.len)"
+	" FROM frames f LEFT JOIN strings s ON s.id = f.protocols"
+	" GROUP BY f.capture_id, coalesce(s.text, '');",
 };
 
 const int sq_schema_version = (int)(sizeof sq_migrations / sizeof sq_migrations[0]);

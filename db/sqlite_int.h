@@ -181,6 +181,7 @@ int sq_frame_get(nm_store *st, int64_t capture_id, uint64_t number, nm_frame_ful
 int sq_totals(nm_store *st, int64_t capture_id, nm_totals *out);
 /* sqlite_stats.c */
 int sq_write_addrs(nm_store *st, int64_t capture_id, const nm_addr_rec *r, size_t n);
+int sq_write_paths(nm_store *st, int64_t capture_id, const nm_path_rec *r, size_t n);
 int sq_stat_rows(nm_store *st, const nm_stat_query *q, nm_stat_cb cb, void *ctx);
 
 #endif

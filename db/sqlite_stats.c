@@ -86,9 +86,9 @@ static const stat_sql stat_sqls[] = {
 			      " mcast AS tx_multicast, first_ns, last_ns",
 			      " FROM addr_stats WHERE " CAP_WHERE " AND conv = 0 AND (?2 IS NULL OR kind = ?2)",
 			      station_cols, "bytes", false},
-	[NM_STAT_PROTO_PATHS] = {"s.text AS path, count(*) AS frames, sum(f.len) AS bytes",
-				 " FROM frames f JOIN strings s ON s.id = f.protocols"
-				 " WHERE (?1 = 0 OR f.capture_id = ?1) GROUP BY f.protocols",
+	/* counted at ingest (db/sqlite_paths.c): evicted frames count too */
+	[NM_STAT_PROTO_PATHS] = {"path, sum(frames) AS frames, sum(bytes) AS bytes",
+				 " FROM path_stats WHERE " CAP_WHERE " GROUP BY path",
 				 path_cols, "path", true},
 	/* the series table (db/sqlite_series.c), kept apart from the frames,
 	 * which limits may evict; ?7 is the interval in ns */

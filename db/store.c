@@ -139,6 +139,13 @@ int nm_store_write_addrs(nm_store *s, int64_t capture_id, const nm_addr_rec *r, 
 	return writable(s) ? -1 : s->ops->write_addrs(s, capture_id, r, n);
 }
 
+int nm_store_write_paths(nm_store *s, int64_t capture_id, const nm_path_rec *r, size_t n)
+{
+	if (writable(s))
+		return -1;
+	return s->ops->write_paths ? s->ops->write_paths(s, capture_id, r, n) : 0;
+}
+
 int nm_store_stat_rows(nm_store *s, const nm_stat_query *q, nm_stat_cb cb, void *ctx)
 {
 	return s->ops->stat_rows(s, q, cb, ctx);

@@ -177,6 +177,16 @@ int nm_store_flush(nm_store *s);
 
 int nm_store_write_addrs(nm_store *s, int64_t capture_id, const nm_addr_rec *r, size_t n);
 
+/* Frames and bytes per protocol path (frame.protocols), written as deltas
+ * for the protocol hierarchy, which thus counts evicted frames too. */
+#define NM_PATH_REC_LEN 160
+typedef struct nm_path_rec {
+	char path[NM_PATH_REC_LEN];
+	uint64_t frames, bytes;
+} nm_path_rec;
+
+int nm_store_write_paths(nm_store *s, int64_t capture_id, const nm_path_rec *r, size_t n);
+
 /* IPv4 reassembly: fragment frame `frame` is shown reassembled in frame
  * `reassembled_in` (which is itself one of the fragments). */
 typedef struct nm_frag_link {

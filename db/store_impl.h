@@ -34,6 +34,8 @@ struct nm_store_ops {
 	int (*frame_get)(nm_store *s, int64_t capture_id, uint64_t number, nm_frame_full *out);
 	int (*totals)(nm_store *s, int64_t capture_id, nm_totals *out);
 	int (*write_addrs)(nm_store *s, int64_t capture_id, const nm_addr_rec *r, size_t n);
+	/* protocol path deltas (NULL: the backend keeps none) */
+	int (*write_paths)(nm_store *s, int64_t capture_id, const nm_path_rec *r, size_t n);
 	int (*stat_rows)(nm_store *s, const nm_stat_query *q, nm_stat_cb cb, void *ctx);
 	/* IPv4 reassembly links (NULL: the backend keeps none) */
 	int (*write_frag_links)(nm_store *s, int64_t capture_id, const nm_frag_link *l, size_t n);

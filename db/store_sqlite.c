@@ -161,6 +161,7 @@ const struct nm_store_ops nm_sqlite_ops = {
 	.frame_get = sq_frame_get,
 	.totals = sq_totals,
 	.write_addrs = sq_write_addrs,
+	.write_paths = sq_write_paths,
 	.stat_rows = sq_stat_rows,
 	.write_frag_links = sq_write_frag_links,
 	.frag_frames = sq_frag_frames,

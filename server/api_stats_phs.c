@@ -3,8 +3,10 @@
  * hierarchy, like `tshark -q -z io,phs`: every frame counts once in each
  * node along its frame.protocols path ("eth:ethertype:ip:udp:dns").
  *
- * The store gives frames and bytes per distinct path; the tree is built
- * here.  The root is "frame" (every frame).
+ * The store gives frames and bytes per distinct path, counted as frames
+ * are ingested (capture/paths.c, table path_stats), so frames the limits
+ * evicted since still count, as in every other statistic; the tree is
+ * built here.  The root is "frame" (every frame).
  *
  * io,phs counts only the protocols at the top of Wireshark's tree, while
  * frame.protocols lists every protocol at any depth.  So a path is read
