@@ -404,10 +404,10 @@ static int dissect_fragment(nm_packet *pk, int t, const ip_hdr *h, nm_cursor *pl
 		pk->defrag->ipv4(pk->defrag, pk, &f, &r);
 		if (r.data)
 			return dissect_reassembled(pk, t, h, &r);
-	} else if (pk->defrag && h->proto == 17 && off == 0) {
+	} else if (pk->defrag && off == 0 && (h->proto == 17 || !whole)) {
 		/* Wireshark does not reassemble a fragment it lacks bytes of; a
-		 * first one is dissected as it is, its UDP length unchecked
-		 * against the fragment (ip_plen 0: unknown). */
+		 * first one is dissected as it is, whatever it carries (its UDP
+		 * length unchecked against the fragment: ip_plen 0, unknown). */
 		pk->ip_plen = 0;
 		return nm_ip_handoff(pk, pl, h->proto);
 	}
