@@ -111,7 +111,7 @@ export class FrameSource {
 		if (this.loaded(p) || (!this.isTail(p) && !this.wanted(p)))
 			return;
 		const filter = this.filter || 'frame';
-		const base = this.filter ? null : await this.firstNumber(sig);
+		const base = this.filter || start === 0 ? null : await this.firstNumber(sig);
 		if (base != null) { // numbered without gaps: row i is frame base + i
 			const r = await api.frames(this.capture, PAGE, null, null, `frame.number >= ${base + start}`, sig);
 			this.put(start, r.frames || [], r.next_cursor);

@@ -204,7 +204,7 @@ async function shot(page, name) {
 // Wait until the frame list shows rows and none is still loading.
 async function listSettled(page) {
 	return waitFor(page, () => document.querySelector('#frames-body .frow[data-number]') &&
-		!document.querySelector('#frames-body .frow.loading'));
+		!document.querySelector('#frames-body .frow.loading'), null, 30000);
 }
 
 async function checkOverview(page, base, capture) {
