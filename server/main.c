@@ -231,6 +231,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "netmond: %s\n", err);
 		return 2;
 	}
+	/* Create the database or bring it to this build's schema now: the HTTP
+	 * threads open it read-only, and an older schema would otherwise be
+	 * refused until some capture opened the writer. */
+	nm_store *db = nm_store_open(o.pipe.db_path, false, err, sizeof err);
+	if (!db) {
+		fprintf(stderr, "netmond: %s\n", err);
+		return 1;
+	}
+	nm_store_close(db);
 	nm_mgr_init(&o.pipe);
 	/* The command line's capture is the manager's first. */
 	int64_t id;
