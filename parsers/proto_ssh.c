@@ -159,7 +159,12 @@ static bool packet(nm_packet *pk, int t, nm_cursor *c, bool *first)
 	nm_cursor body = nm_cur_sub(c, plen - 2u - pad);
 	if (code == 20)
 		kexinit(pk, t, &body);
-	nm_add_bytes(pk, t, &fields[F_PADDING_STRING], c->pos, pad, nm_cur_take(c, pad));
+	/* A padding length of plen - 1 leaves the body's length negative: the
+	 * body then took the padding too, and there is none left to show. */
+	uint32_t pat = c->pos;
+	const uint8_t *padding = nm_cur_take(c, pad);
+	if (padding)
+		nm_add_bytes(pk, t, &fields[F_PADDING_STRING], pat, pad, padding);
 	nm_append_info(pk, "%s%s", *first ? "" : ", ", nm_val_label(msg_codes, code, "Unknown"));
 	*first = false;
 	return true;
