@@ -101,15 +101,7 @@ void nm_fscan_dissect(nm_fscan *fs, const nm_frame_full *f)
 {
 	nm_tree *t = fs->tree;
 	tree_reset(t);
-	nm_packet pk = {0};
-	pk.data = f->bytes;
-	pk.caplen = f->bytes ? f->row.caplen : 0;
-	pk.wirelen = f->row.len;
-	pk.linktype = f->linktype;
-	pk.ts_ns = f->row.ts_ns;
-	pk.number = f->row.number;
-	pk.first_ts_ns = f->first_ns;
-	pk.tree = t;
+	nm_packet pk = nm_api_packet_of(f, t);
 	nm_reasm_table rt;
 	bool completed;
 	if (!(f->row.flags & NM_PKT_UDP_FRAGMENT) || !fs->store)

@@ -32,6 +32,9 @@ void nm_fscan_close(nm_fscan *fs);
 bool nm_fscan_match(nm_fscan *fs, const nm_frame_full *f, bool need_tree);
 /* Dissect f into fs->tree. */
 void nm_fscan_dissect(nm_fscan *fs, const nm_frame_full *f);
+/* A packet to dissect stored frame f (its bytes, times, link type) into
+ * `tree` (NULL: none). */
+nm_packet nm_api_packet_of(const nm_frame_full *f, nm_tree *tree);
 /* Dissect stored frame f into pk (pk->tree as the caller set it) with IPv4
  * reassembly as ingest linked it: the datagram's other fragments are fed
  * to t first (api_frames.c).  *completed: f completed a datagram, whose

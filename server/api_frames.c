@@ -181,15 +181,23 @@ static char *hex_string(const uint8_t *b, uint32_t n)
 /* Frames one datagram may come from, at most (a table's piece limit). */
 #define MAX_FRAGS 512
 
-static void feed_fragment(nm_reasm_table *t, const nm_frame_full *g)
+nm_packet nm_api_packet_of(const nm_frame_full *f, nm_tree *tree)
 {
 	nm_packet pk = {0};
-	pk.data = g->bytes;
-	pk.caplen = g->bytes ? g->row.caplen : 0;
-	pk.wirelen = g->row.len;
-	pk.linktype = g->linktype;
-	pk.ts_ns = g->row.ts_ns;
-	pk.number = g->row.number;
+	pk.data = f->bytes;
+	pk.caplen = f->bytes ? f->row.caplen : 0;
+	pk.wirelen = f->row.len;
+	pk.linktype = f->linktype;
+	pk.ts_ns = f->row.ts_ns;
+	pk.number = f->row.number;
+	pk.first_ts_ns = f->first_ns;
+	pk.tree = tree;
+	return pk;
+}
+
+static void feed_fragment(nm_reasm_table *t, const nm_frame_full *g)
+{
+	nm_packet pk = nm_api_packet_of(g, NULL);
 	nm_dissect_frame_with(&pk, &t->base);
 }
 
@@ -249,15 +257,7 @@ static cJSON *frame_detail(nm_store *s, const nm_frame_full *f)
 		cJSON_Delete(o);
 		return NULL;
 	}
-	nm_packet pk = {0};
-	pk.data = f->bytes;
-	pk.caplen = f->bytes ? f->row.caplen : 0;
-	pk.wirelen = f->row.len;
-	pk.linktype = f->linktype;
-	pk.ts_ns = f->row.ts_ns;
-	pk.number = f->row.number;
-	pk.first_ts_ns = f->first_ns;
-	pk.tree = t;
+	nm_packet pk = nm_api_packet_of(f, t);
 	nm_reasm_table rt;
 	bool completed;
 	if (nm_api_dissect_reasm(s, f, &pk, &rt, &completed)) {
