@@ -82,7 +82,7 @@ def main():
         if kept > MAX_FRAMES:
             failures.append("the database keeps %d frames, over --max-frames %d" % (kept, MAX_FRAMES))
         for cap in api.get("/api/v1/captures")["captures"]:
-            checked += check_capture(api, cap, parsed, phs.known("phs"), failures)
+            checked += check_capture(api, cap, parsed, nt.stats_known("phs"), failures)
         api.close()
     nt.log("captures compared after eviction: %d of %d" % (checked, len(files)))
     for x in failures:

@@ -33,19 +33,6 @@ PHS_RE = re.compile(r"^( *)(\S+)\s+frames:(\d+) bytes:(\d+)\s*$")
 HIDDEN = set()  # names in our tree that io,phs never shows (none: the API folds them)
 
 
-def known(tag):
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stats-known-differences.txt")
-    names = set()
-    try:
-        for ln in open(path):
-            w = ln.split()
-            if w and w[0].startswith(tag + ":"):
-                names.add(w[0][len(tag) + 1:])
-    except OSError:
-        pass
-    return names
-
-
 def select_files(corpus):
     files = [f for f in nt.corpus_files(corpus) if os.path.getsize(f) < 4 << 20]
     with ThreadPoolExecutor(nt.workers()) as ex:
@@ -116,7 +103,7 @@ def main():
         r = nt.import_file(netmond, f, db)
         if r.rc != 0:
             nt.log("import failed:", r.describe())
-    excused = known("phs")
+    excused = nt.stats_known("phs")
     checked = agreed = nodes = nodes_ok = 0
     failures = []
     with nt.Server(netmond, db) as srv:

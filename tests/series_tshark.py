@@ -36,19 +36,6 @@ ROW_RE = re.compile(r"^\|\s*([\d.]+)\s*<>\s*(?:[\d.]+|Dur)\s*\|\s*(\d+)\s*\|\s*(
 IV_RE = re.compile(r"^\| Interval:\s+([\d.]+) secs")
 
 
-def known(tag):
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stats-known-differences.txt")
-    names = set()
-    try:
-        for ln in open(path):
-            w = ln.split()
-            if w and w[0].startswith(tag + ":"):
-                names.add(w[0][len(tag) + 1:])
-    except OSError:
-        pass
-    return names
-
-
 def select_files(corpus):
     files = [f for f in nt.corpus_files(corpus) if os.path.getsize(f) < 4 << 20]
     # one file per run: capinfos stops at the first file it cannot read
@@ -186,7 +173,7 @@ def main():
             shifted[f] = s + (dur,)
         else:
             nt.log("skipped %s: %s" % (os.path.basename(f), r.describe() if r else s))
-    excused = known("series")
+    excused = nt.stats_known("series")
     checked = agreed = rolled = 0
     failures = []
     with nt.Server(netmond, db) as srv:

@@ -52,6 +52,21 @@ def _here():
     return os.path.dirname(os.path.abspath(__file__))
 
 
+def stats_known(tag):
+    """Names listed as "TAG:NAME" in tests/stats-known-differences.txt
+    (files whose statistics differ from tshark's for a stated reason)."""
+    path = os.path.join(os.path.dirname(_here()), "stats-known-differences.txt")
+    names = set()
+    try:
+        for ln in open(path):
+            w = ln.split()
+            if w and w[0].startswith(tag + ":"):
+                names.add(w[0][len(tag) + 1:])
+    except OSError:
+        pass
+    return names
+
+
 def corpus_dir():
     """The tcpdump test corpus: $CORPUS, else ../shared beside the source tree.
     Skips the test when neither exists (e.g. under distcheck)."""
