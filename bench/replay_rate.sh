@@ -53,14 +53,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-ip netns add "$NS" || die "cannot create a network namespace"
-ip link add "$HOST" type veth peer name "$PEER" || die "cannot create a veth pair"
-ip link set "$PEER" netns "$NS"
-sysctl -qw "net.ipv6.conf.$HOST.disable_ipv6=1"
-ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$PEER.disable_ipv6=1"
-ip link set "$HOST" up
-ip netns exec "$NS" ip link set "$PEER" up
-sleep 0.5
+. "$(dirname "$0")/../tests/lib/veth.sh"
+veth_up "$NS" "$HOST" "$PEER" || die "cannot set up a namespace and a veth pair"
 
 PER=$(tcpdump -r "$PCAP" -n 2>/dev/null | wc -l)
 SENT=$((PER * LOOPS))

@@ -45,14 +45,8 @@ trap 'exit 1' INT TERM
 
 # The host end has no address and no IPv6, so the kernel sends nothing on
 # it: every frame captured there is one tcpreplay sent.
-ip netns add "$NS" || skip "cannot create a network namespace"
-ip link add "$HOST" type veth peer name "$PEER" || skip "cannot create a veth pair"
-ip link set "$PEER" netns "$NS"
-sysctl -qw "net.ipv6.conf.$HOST.disable_ipv6=1"
-ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$PEER.disable_ipv6=1"
-ip link set "$HOST" up
-ip netns exec "$NS" ip link set "$PEER" up
-sleep 0.5
+. "$SRCDIR/tests/lib/veth.sh"
+veth_up "$NS" "$HOST" "$PEER" || skip "cannot set up a namespace and a veth pair"
 
 SENT=$(capinfos -T -r -c "$PCAP" | cut -f2)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -47,14 +47,8 @@ trap 'exit 1' INT TERM
 
 # No address and no IPv6 on either end: the kernel sends nothing on the
 # link, so the host end's counters move only with what tcpreplay sends.
-ip netns add "$NS" || skip "cannot create a network namespace"
-ip link add "$HOST" type veth peer name "$PEER" || skip "cannot create a veth pair"
-ip link set "$PEER" netns "$NS"
-sysctl -qw "net.ipv6.conf.$HOST.disable_ipv6=1"
-ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$PEER.disable_ipv6=1"
-ip link set "$HOST" up
-ip netns exec "$NS" ip link set "$PEER" up
-sleep 0.5
+. "$SRCDIR/tests/lib/veth.sh"
+veth_up "$NS" "$HOST" "$PEER" || skip "cannot set up a namespace and a veth pair"
 
 tsh() { tshark -n -r "$PCAP" "$@" 2>/dev/null; }
 SENT=$(tsh -T fields -e frame.len | wc -l)

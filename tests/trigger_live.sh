@@ -35,14 +35,8 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 # No address and no IPv6 on the host end: every frame there is replayed.
-ip netns add "$NS" || skip "cannot create a network namespace"
-ip link add "$HOST" type veth peer name "$PEER" || skip "cannot create a veth pair"
-ip link set "$PEER" netns "$NS"
-sysctl -qw "net.ipv6.conf.$HOST.disable_ipv6=1"
-ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$PEER.disable_ipv6=1"
-ip link set "$HOST" up
-ip netns exec "$NS" ip link set "$PEER" up
-sleep 0.5
+. "$(dirname "$0")/lib/veth.sh"
+veth_up "$NS" "$HOST" "$PEER" || skip "cannot set up a namespace and a veth pair"
 replay() { ip netns exec "$NS" tcpreplay -q -i "$PEER" "$@" "$PCAP" >"$TMP/replay.log" 2>&1 || cat "$TMP/replay.log"; }
 
 SENT=$(capinfos -T -r -c "$PCAP" | cut -f2)
