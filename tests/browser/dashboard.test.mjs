@@ -547,16 +547,19 @@ async function checkReassembled(page, base, capture) {
 	await page.waitForFunction((n) => document.getElementById('detail-title').textContent.includes(`Frame ${n.toLocaleString('en-US')}`), detail.number);
 	const tabs = await page.$$eval('#hex-sources button', (bs) => bs.map((b) => b.textContent));
 	check(tabs.length === 2 && /Reassembled IPv4 \(\d+\)/.test(tabs[1]), 'the hex pane offers the frame and the reassembled bytes', `${tabs}`);
-	const handle = await page.evaluateHandle(({ field, offset, length }) =>
-		[...document.querySelectorAll('#tree li[role=treeitem][data-source="reassembled"]')].find((li) => li.dataset.field === field &&
-			Number(li.dataset.offset) === offset && Number(li.dataset.length) === length), node);
-	await handle.evaluate((li) => {
+	// Find, open and click in one step inside the page: the tree may be
+	// drawn again (the list selecting the frame too) between separate steps.
+	await page.waitForFunction(() => document.querySelector('#tree li[data-source="reassembled"]'));
+	await page.waitForTimeout(300);
+	await page.evaluate(({ field, offset, length }) => {
+		const li = [...document.querySelectorAll('#tree li[role=treeitem][data-source="reassembled"]')].find((x) => x.dataset.field === field &&
+			Number(x.dataset.offset) === offset && Number(x.dataset.length) === length);
 		for (let p = li.parentElement.closest('li.branch'); p; p = p.parentElement.closest('li.branch')) {
 			if (p.getAttribute('aria-expanded') !== 'true')
 				p.querySelector(':scope > .row > .twisty').click();
 		}
-	});
-	await handle.asElement().$(':scope > .row .label').then((row) => row.click());
+		li.querySelector(':scope > .row .label').click();
+	}, node);
 	const active = await page.$eval('#hex-sources button.active', (b) => b.dataset.source).catch(() => null);
 	const hl = await page.$$eval('#hex .hx .b.hl', (els) => els.map((e) => e.textContent).join(''));
 	const want = detail.reassembled.bytes.slice(2 * node.offset, 2 * (node.offset + node.length));
