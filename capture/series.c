@@ -142,13 +142,34 @@ size_t nm_series_roll(const nm_series_rec *in, size_t n, int64_t interval_ns, nm
 	return k;
 }
 
-/* Seconds, then minutes and hours rolled up from them, into the store. */
+/* The oldest bucket start a level keeps (nm_series_trim deletes what
+ * starts before it), or INT64_MIN when it keeps all. */
+static int64_t level_cutoff(const nm_series *a, int lv)
+{
+	int64_t iv = nm_series_interval_s[lv] * NS, keep = nm_series_keep_s[lv];
+	int64_t newest = floor_to(a->newest_ns, iv);
+	if (keep <= 0 || !a->any || newest < INT64_MIN + keep * NS)
+		return INT64_MIN;
+	return newest - keep * NS;
+}
+
+/*
+ * Seconds, then minutes and hours rolled up from them, into the store.
+ * Buckets already older than their level keeps are not written: trim would
+ * delete them at once, and the newest time only grows.  An imported file
+ * whose times jump back (files merged with mergecap -a) wrote a row per
+ * frame and deleted it again: a fifth of the writer's time.  They still
+ * roll up into the coarser levels, which keep longer.
+ */
 static int write_levels(nm_series *a, nm_series_rec *recs, size_t n)
 {
 	for (int lv = 0; lv < NM_SERIES_LEVELS; lv++) {
-		int64_t iv = nm_series_interval_s[lv];
+		int64_t iv = nm_series_interval_s[lv], cut = level_cutoff(a, lv);
 		n = nm_series_roll(recs, n, iv * NS, recs);
-		if (nm_store_write_series(a->store, a->capture_id, iv, recs, n) < 0)
+		size_t old = 0;
+		while (old < n && recs[old].start_ns < cut)
+			old++;
+		if (old < n && nm_store_write_series(a->store, a->capture_id, iv, recs + old, n - old) < 0)
 			return -1;
 	}
 	return 0;
@@ -178,15 +199,11 @@ int nm_series_write(nm_series *a)
 int nm_series_trim(nm_series *a, int max_rows)
 {
 	int total = 0;
-	for (int lv = 0; lv < NM_SERIES_LEVELS && a->any; lv++) {
-		int64_t iv = nm_series_interval_s[lv] * NS, keep = nm_series_keep_s[lv];
-		if (keep <= 0)
+	for (int lv = 0; lv < NM_SERIES_LEVELS; lv++) {
+		int64_t cut = level_cutoff(a, lv);
+		if (cut == INT64_MIN)
 			continue;
-		int64_t newest = floor_to(a->newest_ns, iv);
-		if (newest < INT64_MIN + keep * NS)
-			continue;
-		int n = nm_store_trim_series(a->store, a->capture_id, nm_series_interval_s[lv], newest - keep * NS,
-		                             max_rows);
+		int n = nm_store_trim_series(a->store, a->capture_id, nm_series_interval_s[lv], cut, max_rows);
 		if (n < 0)
 			return -1;
 		total += n;

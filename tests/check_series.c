@@ -169,7 +169,8 @@ START_TEST(deltas_and_drops)
 END_TEST
 
 /* Seconds older than the retention before the newest bucket go, a chunk
- * at a time; minutes and hours keep theirs; another capture is untouched. */
+ * at a time; seconds already that old when written are never stored but
+ * still count in the minutes and hours; another capture is untouched. */
 START_TEST(retention)
 {
 	int64_t keep = nm_series_keep_s[0];
@@ -180,25 +181,38 @@ START_TEST(retention)
 	nm_series a, b;
 	ck_assert_int_eq(nm_series_init(&a, st, cap), 0);
 	ck_assert_int_eq(nm_series_init(&b, st, other), 0);
-	for (int i = 0; i < 100; i++) {
-		ck_assert_int_eq(nm_series_add(&a, t + i * NS, 10, 0), 0);
-		ck_assert_int_eq(nm_series_add(&b, t + i * NS, 10, 0), 0);
-	}
-	ck_assert_int_eq(nm_series_write(&a), 0);
+	/* the other capture: ten seconds, all older than cap's cut below */
+	for (int i = 0; i < 100; i++)
+		ck_assert_int_eq(nm_series_add(&b, t + (i % 10) * NS, 10, 0), 0);
 	ck_assert_int_eq(nm_series_write(&b), 0);
-	/* newest second t+99: keep t+89 .. t+99, delete the 89 before */
+	/* seconds t .. t+49 stored while they are the newest, ten at a time */
+	for (int i = 0; i < 50; i++) {
+		ck_assert_int_eq(nm_series_add(&a, t + i * NS, 10, 0), 0);
+		if (i % 10 == 9)
+			ck_assert_int_eq(nm_series_write(&a), 0);
+	}
+	ck_assert_int_eq(level(cap, 1)->n, 50);
+	/* then t+50 .. t+99 in one write: newest t+99 keeps t+89 .. t+99, so
+	 * t+50 .. t+88 are not written at all */
+	for (int i = 50; i < 100; i++)
+		ck_assert_int_eq(nm_series_add(&a, t + i * NS, 10, 0), 0);
+	ck_assert_int_eq(nm_series_write(&a), 0);
+	ck_assert_int_eq(level(cap, 1)->n, 61);
+	/* trim deletes the 50 stored earlier, at most 20 per call */
 	int total = 0, n;
 	while ((n = nm_series_trim(&a, 20)) > 0) {
 		ck_assert_int_le(n, 20);
 		total += n;
 	}
 	ck_assert_int_eq(n, 0);
-	ck_assert_int_eq(total, 89);
+	ck_assert_int_eq(total, 50);
 	rows *r = level(cap, 1);
 	ck_assert_int_eq(r->n, 11);
 	ck_assert_int_eq(r->start[0], t + 89 * NS);
 	ck_assert_int_eq(sum(level(cap, 60)->frames, level(cap, 60)->n), 100);
-	ck_assert_int_eq(level(other, 1)->n, 100);
+	ck_assert_int_eq(sum(level(cap, 3600)->frames, level(cap, 3600)->n), 100);
+	ck_assert_int_eq(level(other, 1)->n, 10);
+	ck_assert_int_eq(sum(level(other, 1)->frames, level(other, 1)->n), 100);
 	nm_series_keep_s[0] = keep;
 	nm_series_free(&a);
 	nm_series_free(&b);
