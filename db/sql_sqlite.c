@@ -132,6 +132,10 @@ const char *const sq_migrations[] = {
 	"INSERT INTO path_stats SELECT f.capture_id, coalesce(s.text, ''), count(*), sum(f.len)"
 	" FROM frames f LEFT JOIN strings s ON s.id = f.protocols"
 	" GROUP BY f.capture_id, coalesce(s.text, '');",
+	/* chunk_keys rows come from the writer (db/sqlite_chunk.c), which
+	 * knows each chunk's frames without reading them back; rows already
+	 * stored stay, and chunk_keys_del still removes them with their chunk */
+	"DROP TRIGGER IF EXISTS chunk_keys_add;",
 };
 
 const int sq_schema_version = (int)(sizeof sq_migrations / sizeof sq_migrations[0]);
@@ -170,6 +174,10 @@ const char *const sq_sql[SQ_NSTMT] = {
 			 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 	[SQ_CHUNK_INS] = "INSERT INTO frame_data(capture_id, first_number, count, file_offset,"
 			 " length, offsets) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+	/* OR REPLACE as the trigger that did this before: a chunk's rows go
+	 * with it (chunk_keys_del), so none should be left to replace */
+	[SQ_CHUNK_KEY_INS] = "INSERT OR REPLACE INTO chunk_keys(capture_id, first_number, protocols,"
+			     " flow_id, lo, hi) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 	[SQ_DATA_END] = "SELECT coalesce(max(file_offset + length), 0) FROM frame_data",
 	[SQ_FLOW_UPSERT] =
 		"INSERT INTO flows(capture_id, id, family, proto, src, dst, sport, dport, first_ns,"

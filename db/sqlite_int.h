@@ -41,6 +41,7 @@ enum sq_stmt_id {
 	SQ_STRING_INS,
 	SQ_FRAME_INS,
 	SQ_CHUNK_INS,
+	SQ_CHUNK_KEY_INS,
 	SQ_DATA_END,
 	SQ_FLOW_UPSERT,
 	SQ_STATS_UPSERT,
@@ -74,6 +75,17 @@ extern const char *const sq_sql[SQ_NSTMT];
 extern const char *const sq_migrations[];
 extern const int sq_schema_version;
 
+/* A row of chunk_keys: one distinct (protocols id, flow id) pair of a
+ * chunk, with the first and last frame that has it. */
+typedef struct sq_chunk_key {
+	int64_t protocols; /* 0: no protocols string */
+	int64_t flow_id;
+	uint64_t lo, hi;
+} sq_chunk_key;
+
+/* Twice the most keys a chunk can have, so probes stay short. */
+#define SQ_KEY_SLOTS (2 * SQ_CHUNK_FRAMES)
+
 /* The chunk of frame bytes being filled; written at chunk end and at commit. */
 typedef struct sq_chunk {
 	int64_t capture_id;
@@ -82,6 +94,10 @@ typedef struct sq_chunk {
 	uint32_t offsets[SQ_CHUNK_FRAMES + 1];
 	uint8_t *data;
 	size_t len, cap;
+	/* chunk_keys rows, gathered as frames are appended (sqlite_chunk.c) */
+	uint32_t nkeys;
+	sq_chunk_key keys[SQ_CHUNK_FRAMES];
+	uint16_t key_slot[SQ_KEY_SLOTS]; /* index + 1 into keys; 0: empty */
 } sq_chunk;
 
 typedef struct sq_intern_slot {
@@ -132,7 +148,8 @@ int sq_configure(sqlite3 *db, bool readonly, char *err, size_t errlen);
 int sq_migrate(sqlite3 *db, bool readonly, char *err, size_t errlen);
 
 /* sqlite_chunk.c */
-int sq_chunk_append(sq_store *s, int64_t capture_id, const nm_frame_rec *f);
+int sq_chunk_append(sq_store *s, int64_t capture_id, const nm_frame_rec *f,
+		    int64_t protocols_id);
 int sq_chunk_write(sq_store *s);
 void sq_chunk_free(sq_chunk *c);
 

@@ -189,7 +189,7 @@ int sq_write_batch(nm_store *st, const nm_batch *b)
 	if (check_batch(s, b) || sq_begin(s) || intern_batch(s, b) || insert_rows(s, b) || sq_write_keys(s, b))
 		return -1;
 	for (size_t i = 0; i < b->count; i++)
-		if (sq_chunk_append(s, b->capture_id, &b->frames[i]))
+		if (sq_chunk_append(s, b->capture_id, &b->frames[i], s->str_ids[2 * i + 1]))
 			return -1;
 	if (count_batch(s, b))
 		return -1;
