@@ -21,16 +21,29 @@
 
 _Static_assert(SQ_CHUNK_FRAMES <= NM_SCAN_CHUNK_FRAMES, "filter/sql_flow.c looks that far back for a block's chunks");
 
-/* The path's name at p (up to ':' or the end) is one of list's. */
-static bool name_in(const char *p, size_t n, const char *const *list)
-{
-	for (; *list; list++)
-		if (strlen(*list) == n && !memcmp(p, *list, n))
-			return true;
-	return false;
-}
-
 enum { KEYS_NONE, KEYS_LISTED, KEYS_ANY };
+enum { NAME_OTHER, NAME_IP, NAME_TRANSPORT, NAME_ICMP };
+
+/* What a path's name (n bytes at p) is to keys_needed.  By length first:
+ * this runs for every frame's every layer, where a table of names
+ * compared with strlen/memcmp was most of the writer's key work. */
+static int name_class(const char *p, size_t n)
+{
+	switch (n) {
+	case 2:
+		return !memcmp(p, "ip", 2) ? NAME_IP : NAME_OTHER;
+	case 3:
+		return !memcmp(p, "tcp", 3) || !memcmp(p, "udp", 3) ? NAME_TRANSPORT : NAME_OTHER;
+	case 4:
+		if (!memcmp(p, "icmp", 4))
+			return NAME_ICMP;
+		return !memcmp(p, "ipv6", 4) ? NAME_IP : !memcmp(p, "sctp", 4) ? NAME_TRANSPORT : NAME_OTHER;
+	case 6:
+		return !memcmp(p, "icmpv6", 6) ? NAME_ICMP : NAME_OTHER;
+	default:
+		return NAME_OTHER;
+	}
+}
 
 /* What the frame's block needs: nothing when its flow shows every address
  * and port of it; its keys; or the any-key when the keys may miss one (a
@@ -39,31 +52,35 @@ enum { KEYS_NONE, KEYS_LISTED, KEYS_ANY };
  * are lost) or the path is clipped. */
 static int keys_needed(const char *path, int64_t flow_id)
 {
-	static const char *const ip[] = {"ip", "ipv6", NULL};
-	static const char *const tr[] = {"tcp", "udp", "sctp", NULL};
-	static const char *const icmp[] = {"icmp", "icmpv6", NULL};
 	if (!path)
 		return KEYS_NONE;
-	if (strlen(path) >= NM_PROTOCOLS_LEN - 1)
-		return KEYS_ANY;
 	int nip = 0, ntr = 0;
 	bool odd = false, ports = false; /* ports: a transport since the last IP layer */
-	for (const char *p = path; *p;) {
-		size_t n = strcspn(p, ":");
-		if (name_in(p, n, icmp))
+	const char *p = path;
+	for (;;) {
+		const char *colon = strchr(p, ':');
+		size_t n = colon ? (size_t)(colon - p) : strlen(p);
+		switch (name_class(p, n)) {
+		case NAME_ICMP:
 			odd = true;
-		if (name_in(p, n, ip)) {
+			break;
+		case NAME_IP:
 			odd = odd || ++nip > 1 || ntr;
 			ports = false;
-		}
-		if (name_in(p, n, tr)) {
+			break;
+		case NAME_TRANSPORT:
 			if (ports)
 				return KEYS_ANY;
 			odd = odd || ++ntr > 1;
 			ports = true;
+			break;
 		}
-		p += n + (p[n] == ':');
+		if (!colon)
+			break;
+		p = colon + 1;
 	}
+	if ((size_t)(p - path) + strlen(p) >= NM_PROTOCOLS_LEN - 1)
+		return KEYS_ANY;
 	/* no flow: a header too short or bogus to make one, or no IP at all */
 	return odd || (flow_id == 0 && (nip || ntr)) ? KEYS_LISTED : KEYS_NONE;
 }
