@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #include "capture/addrs.h"
@@ -306,6 +307,7 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 static void *capture_main(void *arg)
 {
 	nm_pipeline *p = arg;
+	prctl(PR_SET_NAME, "nm-capture"); /* top -H, perf and ps name the threads */
 	int64_t last_report = mono_ns();
 	while (!atomic_load(&p->stop)) {
 		int n = pcap_dispatch(p->pcap, 4096, on_frame, (u_char *)p);
@@ -444,6 +446,7 @@ static int end_state(const nm_pipeline *p)
 static void *writer_main(void *arg)
 {
 	nm_pipeline *p = arg;
+	prctl(PR_SET_NAME, "nm-writer");
 	int64_t last_flush = mono_ns();
 	bool dirty = false;
 	for (;;) {
