@@ -140,8 +140,7 @@ static void start_chunk(sq_chunk *c, int64_t capture_id, uint64_t number)
 
 /* protocols_id: f's interned protocols string (0 for none), as stored in
  * its frames row. */
-int sq_chunk_append(sq_store *s, int64_t capture_id, const nm_frame_rec *f,
-		    int64_t protocols_id)
+int sq_chunk_append(sq_store *s, int64_t capture_id, const nm_frame_rec *f, int64_t protocols_id)
 {
 	sq_chunk *c = &s->chunk;
 	if (!continues(c, capture_id, f) && sq_chunk_write(s))
