@@ -45,15 +45,17 @@ static int name_class(const char *p, size_t n)
 	}
 }
 
-/* What the frame's block needs: nothing when its flow shows every address
- * and port of it; its keys; or the any-key when the keys may miss one (a
+/* What a protocol path alone says of its frames' block: nothing needed,
+ * their keys (PATH_ODD: two IP layers or transports, an IP layer after a
+ * transport, ICMP), their keys when the frame has no flow (PATH_IP: an IP
+ * layer or transport), or the any-key when the keys may miss one (a
  * transport right after another: the dissectors note a transport's ports
  * when the next IP layer starts or an ICMP quote ends, so the first one's
  * are lost) or the path is clipped. */
-static int keys_needed(const char *path, int64_t flow_id)
+enum { PATH_PLAIN, PATH_IP, PATH_ODD, PATH_ANY };
+
+static int path_kind(const char *path)
 {
-	if (!path)
-		return KEYS_NONE;
 	int nip = 0, ntr = 0;
 	bool odd = false, ports = false; /* ports: a transport since the last IP layer */
 	const char *p = path;
@@ -70,7 +72,7 @@ static int keys_needed(const char *path, int64_t flow_id)
 			break;
 		case NAME_TRANSPORT:
 			if (ports)
-				return KEYS_ANY;
+				return PATH_ANY;
 			odd = odd || ++ntr > 1;
 			ports = true;
 			break;
@@ -80,9 +82,38 @@ static int keys_needed(const char *path, int64_t flow_id)
 		p = colon + 1;
 	}
 	if ((size_t)(p - path) + strlen(p) >= NM_PROTOCOLS_LEN - 1)
+		return PATH_ANY;
+	return odd ? PATH_ODD : nip || ntr ? PATH_IP : PATH_PLAIN;
+}
+
+/* Paths by their interned id (s->str_ids), direct-mapped: a batch has few
+ * distinct paths, and parsing each frame's was most of the key work. */
+#define KINDS 64
+
+typedef struct kind_cache {
+	int64_t id[KINDS];
+	int8_t kind[KINDS];
+} kind_cache;
+
+static int keys_needed(kind_cache *kc, const char *path, int64_t path_id, int64_t flow_id)
+{
+	if (!path)
+		return KEYS_NONE;
+	size_t slot = (size_t)path_id % KINDS;
+	if (kc->id[slot] != path_id) {
+		kc->id[slot] = path_id;
+		kc->kind[slot] = (int8_t)path_kind(path);
+	}
+	switch (kc->kind[slot]) {
+	case PATH_ANY:
 		return KEYS_ANY;
-	/* no flow: a header too short or bogus to make one, or no IP at all */
-	return odd || (flow_id == 0 && (nip || ntr)) ? KEYS_LISTED : KEYS_NONE;
+	case PATH_ODD:
+		return KEYS_LISTED;
+	case PATH_IP: /* no flow: a header too short or bogus to make one */
+		return flow_id == 0 ? KEYS_LISTED : KEYS_NONE;
+	default:
+		return KEYS_NONE;
+	}
 }
 
 /* Rows already written in this batch, direct-mapped: most keys repeat
@@ -123,12 +154,14 @@ static int put_frame(sq_store *s, sqlite3_stmt *q, seen_row *seen, int64_t cap, 
 int sq_write_keys(sq_store *s, const nm_batch *b)
 {
 	seen_row seen[SEEN];
+	kind_cache kc;
 	sqlite3_stmt *q = NULL;
 	int rc = 0;
 	memset(seen, 0, sizeof seen); /* no key is 0 */
+	memset(kc.id, 0, sizeof kc.id); /* an interned id is never 0 */
 	for (size_t i = 0; i < b->count && !rc; i++) {
 		const nm_frame_rec *f = &b->frames[i];
-		int need = keys_needed(f->protocols, f->flow_id);
+		int need = keys_needed(&kc, f->protocols, s->str_ids[2 * i + 1], f->flow_id);
 		if (need == KEYS_NONE)
 			continue;
 		if (!q && sqlite3_prepare_v2(s->db,
