@@ -253,7 +253,34 @@ typedef struct dns_msg {
 	bool llmnr;	/* RFC 4795 flags: conflict, tentative */
 	int err;	/* first NM_TRUNCATED / NM_MALFORMED met */
 	uint8_t *tails; /* see name_tail; allocated on first use */
+	/* The ingest path (no tree) reads names and types only for the Info
+	 * column; once that is full, a message claiming 60,000 questions would
+	 * still build and escape every name for nothing.  skim: no text is
+	 * wanted, only the outcome and wire length of each name and record.
+	 * info_len follows strlen(pk->info) without re-reading it per append. */
+	uint32_t info_len;
+	bool skim;
+	/* The last skimmed name that was only a pointer: see read_name. */
+	bool memo_set;
+	uint32_t memo_to;
+	int memo_r;
 } dns_msg;
+
+/* After an Info change: skim once nothing more fits (nm_append_info's own
+ * test).  The column only grows until the next message's header. */
+static void info_sync(dns_msg *m)
+{
+	m->info_len += (uint32_t)strlen(m->pk->info + m->info_len);
+	m->skim = !m->pk->tree && m->info_len + 1 >= sizeof m->pk->info;
+}
+
+#define INFO_ADD(m, ...)                                                                                               \
+	do {                                                                                                           \
+		if (!(m)->skim) {                                                                                      \
+			nm_append_info((m)->pk, __VA_ARGS__);                                                          \
+			info_sync(m);                                                                                  \
+		}                                                                                                      \
+	} while (0)
 
 /* ---- names ---- */
 
@@ -273,13 +300,19 @@ typedef struct dns_name {
 /* Pointers one name may follow before it is taken for a loop. */
 #define NAME_MAX_JUMPS 128
 
-static void name_append(dns_name *n, const uint8_t *label, uint32_t len)
+/* Without `copy` only the length is kept: it decides NAME_LONG, and with
+ * it how read_name goes on, so a skimmed name ends exactly as a shown one. */
+static void name_append(dns_name *n, const uint8_t *label, uint32_t len, bool copy)
 {
 	uint32_t need = n->rawlen + (n->rawlen ? 1 : 0) + len;
 	if (n->status != NAME_OK)
 		return;
 	if (need > NAME_MAX_CHARS) {
 		n->status = NAME_LONG;
+		return;
+	}
+	if (!copy) {
+		n->rawlen = need;
 		return;
 	}
 	if (n->rawlen)
@@ -430,13 +463,18 @@ static int name_tail(dns_msg *m, uint32_t at)
 	return out;
 }
 
+static void name_blank(dns_name *n)
+{
+	n->text[0] = '\0', n->textlen = 0, n->labels = 0;
+}
+
 /*
  * Decode the name at `at`.  Returns NM_OK, NM_TRUNCATED (a label or pointer
  * runs past the message) or NM_MALFORMED (label types 0x40/0x80).  The work
  * is bounded: labels are read once per pointer target, and a target seen
  * twice ends the name as a loop.
  */
-static int read_name(dns_msg *m, uint32_t at, dns_name *n)
+static int walk_name(dns_msg *m, uint32_t at, dns_name *n)
 {
 	nm_cursor c = nm_cursor_make(m->pk->data, at, m->end);
 	uint32_t targets[NAME_MAX_JUMPS];
@@ -455,7 +493,7 @@ static int read_name(dns_msg *m, uint32_t at, dns_name *n)
 			const uint8_t *label = nm_cur_take(&c, len);
 			if (!label)
 				return NM_TRUNCATED;
-			name_append(n, label, len);
+			name_append(n, label, len, !m->skim);
 			/* Too long already, and its wire length is known: the rest
 			 * cannot change what is shown, only whether it is valid,
 			 * which name_tail knows without re-reading the chain. */
@@ -483,8 +521,43 @@ static int read_name(dns_msg *m, uint32_t at, dns_name *n)
 	}
 	if (!jumped)
 		n->wirelen = c.pos - at;
-	name_finish(n);
+	if (m->skim)
+		name_blank(n);
+	else
+		name_finish(n);
 	return NM_OK;
+}
+
+/* Whether the name at `at` is a lone pointer to a place in the message. */
+static bool name_is_pointer(const dns_msg *m, uint32_t at, uint32_t *to)
+{
+	nm_cursor c = nm_cursor_make(m->pk->data, at, m->end);
+	uint8_t hi = nm_cur_u8(&c), lo = nm_cur_u8(&c);
+	*to = m->start + ((uint32_t)(hi & 0x3f) << 8 | lo);
+	return !c.err && (hi & 0xc0) == 0xc0 && *to < m->end;
+}
+
+/*
+ * A name that is only a pointer is walked from its target in the same
+ * state every time (nothing shown yet, one target seen), so its outcome
+ * depends on the target alone.  Skimming, that outcome is all we need:
+ * remember the last one.  A crafted message of 64,259 questions each
+ * pointing at one 250-character chain otherwise reads the chain once per
+ * question: most of what DNS cost in the ingest benchmark even skimming.
+ */
+static int read_name(dns_msg *m, uint32_t at, dns_name *n)
+{
+	uint32_t to;
+	bool memo = m->skim && name_is_pointer(m, at, &to);
+	if (memo && m->memo_set && m->memo_to == to) {
+		n->wirelen = 2;
+		name_blank(n);
+		return m->memo_r;
+	}
+	int r = walk_name(m, at, n);
+	if (memo)
+		m->memo_set = true, m->memo_to = to, m->memo_r = r;
+	return r;
 }
 
 /* ---- small helpers ---- */
@@ -569,6 +642,8 @@ static void set_info_head(dns_msg *m, uint16_t id, uint16_t flags)
 		else
 			nm_append_info(m->pk, " Unknown error (%u)", rc);
 	}
+	m->info_len = 0;
+	info_sync(m);
 }
 
 /* ---- questions ---- */
@@ -595,10 +670,12 @@ static uint32_t dissect_query(dns_msg *m, int parent, uint32_t at)
 		set_err(m, r);
 		return 0;
 	}
+	if (m->skim)
+		return c.pos;
 	char tb[24], cb[16];
 	uint16_t shown_cls = m->mdns ? cls & 0x7fff : cls;
 	const char *tn = type_name(type, tb, sizeof tb);
-	nm_append_info(m->pk, " %s %s", tn, n.text);
+	INFO_ADD(m, " %s %s", tn, n.text);
 	nm_packet *pk = m->pk;
 	int q = nm_add_text(pk, parent, at, c.pos - at, "%s: type %s, class %s", n.text, tn,
 			    class_name(shown_cls, cb, sizeof cb));
@@ -627,6 +704,8 @@ static int rd_address(dns_msg *m, int t, nm_cursor *rd, bool v6)
 	const uint8_t *a = nm_cur_take(rd, v6 ? 16 : 4);
 	if (!a)
 		return NM_MALFORMED;
+	if (m->skim)
+		return NM_OK;
 	char s[48];
 	if (v6) {
 		nm_fmt_ipv6(s, sizeof s, a);
@@ -635,7 +714,7 @@ static int rd_address(dns_msg *m, int t, nm_cursor *rd, bool v6)
 		nm_fmt_ipv4(s, sizeof s, a);
 		nm_add_ipv4(m->pk, t, &fields[F_A], at, a);
 	}
-	nm_append_info(m->pk, " %s", s);
+	INFO_ADD(m, " %s", s);
 	return NM_OK;
 }
 
@@ -644,7 +723,7 @@ static int rd_one_name(dns_msg *m, int t, int f, nm_cursor *rd)
 	dns_name n;
 	if (!rd_name(m, t, f, rd, &n))
 		return m->err ? m->err : NM_MALFORMED;
-	nm_append_info(m->pk, " %s", n.text);
+	INFO_ADD(m, " %s", n.text);
 	return NM_OK;
 }
 
@@ -658,7 +737,7 @@ static int rd_mx(dns_msg *m, int t, nm_cursor *rd)
 	dns_name n;
 	if (!rd_name(m, t, F_MX_EXCH, rd, &n))
 		return m->err ? m->err : NM_MALFORMED;
-	nm_append_info(m->pk, " %u %s", pref, n.text);
+	INFO_ADD(m, " %u %s", pref, n.text);
 	return NM_OK;
 }
 
@@ -667,7 +746,7 @@ static int rd_soa(dns_msg *m, int t, nm_cursor *rd)
 	dns_name mname, rname;
 	if (!rd_name(m, t, F_SOA_MNAME, rd, &mname))
 		return m->err ? m->err : NM_MALFORMED;
-	nm_append_info(m->pk, " %s", mname.text);
+	INFO_ADD(m, " %s", mname.text);
 	if (!rd_name(m, t, F_SOA_RNAME, rd, &rname))
 		return m->err ? m->err : NM_MALFORMED;
 	for (int f = F_SOA_SERIAL; f <= F_SOA_MINIMUM; f++) {
@@ -687,6 +766,8 @@ static int rd_txt(dns_msg *m, int t, nm_cursor *rd)
 		const uint8_t *s = nm_cur_take(rd, len);
 		if (!s)
 			return NM_MALFORMED;
+		if (!m->pk->tree)
+			continue;
 		char text[4 * 255 + 1];
 		escape_text(text, sizeof text, s, len);
 		nm_add_uint(m->pk, t, &fields[F_TXT_LEN], at, 1, len);
@@ -707,7 +788,7 @@ static int rd_srv(dns_msg *m, int t, nm_cursor *rd)
 	dns_name n;
 	if (!rd_name(m, t, F_SRV_TARGET, rd, &n))
 		return m->err ? m->err : NM_MALFORMED;
-	nm_append_info(m->pk, " %u %u %u %s", prio, weight, port, n.text);
+	INFO_ADD(m, " %u %u %u %s", prio, weight, port, n.text);
 	return NM_OK;
 }
 
@@ -736,6 +817,8 @@ static int rd_opt(dns_msg *m, int t, nm_cursor *rd)
 		const uint8_t *d = nm_cur_take(rd, len);
 		if (rd->err)
 			return NM_MALFORMED;
+		if (!m->pk->tree)
+			continue;
 		int o = nm_add_text(m->pk, t, at, 4u + len, "Option: %s", nm_val_label(opt_code_vals, code, "Unknown"));
 		nm_add_uint(m->pk, o, &fields[F_OPT_CODE], at, 2, code);
 		nm_add_uint(m->pk, o, &fields[F_OPT_LEN], at + 2, 2, len);
@@ -765,7 +848,7 @@ static bool shown_as_data(uint16_t type)
 static int rd_data(dns_msg *m, int t, uint16_t type, nm_cursor *rd)
 {
 	uint32_t at = rd->pos, n = nm_cur_left(rd);
-	if (n && shown_as_data(type))
+	if (n && m->pk->tree && shown_as_data(type))
 		nm_add_bytes(m->pk, t, &fields[F_DATA], at, n, nm_cur_take(rd, n));
 	return NM_OK;
 }
@@ -844,6 +927,19 @@ static void add_rr_head(dns_msg *m, int t, uint32_t at, const rr_head *h)
 	nm_add_uint(pk, t, &fields[F_RESP_LEN], at + 8, 2, h->rdlen);
 }
 
+/* The record's Info text and tree node, with its name, type and class. */
+static int describe_rr(dns_msg *m, int parent, uint32_t at, const dns_name *n, const rr_head *h)
+{
+	char tb[24], cb[16];
+	const char *tn = type_name(h->type, tb, sizeof tb);
+	INFO_ADD(m, " %s", tn);
+	int t = nm_add_text(m->pk, parent, at, n->wirelen + 10u + h->rdlen, "%s: type %s, class %s", n->text, tn,
+			    class_name(h->cls, cb, sizeof cb));
+	add_owner(m, t, at, n, h->type);
+	add_rr_head(m, t, at + n->wirelen, h);
+	return t;
+}
+
 /* One resource record; returns the offset after it, or 0 (m->err set). */
 static uint32_t dissect_rr(dns_msg *m, int parent, uint32_t at)
 {
@@ -861,13 +957,7 @@ static uint32_t dissect_rr(dns_msg *m, int parent, uint32_t at)
 		set_err(m, NM_TRUNCATED);
 		return 0;
 	}
-	char tb[24], cb[16];
-	const char *tn = type_name(h.type, tb, sizeof tb);
-	nm_append_info(m->pk, " %s", tn);
-	int t = nm_add_text(m->pk, parent, at, n.wirelen + 10u + h.rdlen, "%s: type %s, class %s", n.text, tn,
-			    class_name(h.cls, cb, sizeof cb));
-	add_owner(m, t, at, &n, h.type);
-	add_rr_head(m, t, at + n.wirelen, &h);
+	int t = m->skim ? -1 : describe_rr(m, parent, at, &n, &h);
 	bool clipped = h.rdlen > nm_cur_left(&c);
 	nm_cursor rd = nm_cur_sub(&c, h.rdlen);
 	int rr = dissect_rdata(m, t, h.type, &rd);
@@ -956,7 +1046,13 @@ static void dissect_message(dns_msg *m, int t)
 
 int nm_dns_message(nm_packet *pk, nm_cursor *c, int parent, const nm_protocol *p)
 {
-	dns_msg m = {pk, p, c->pos, c->end, p == &nm_proto_mdns, p == &nm_proto_llmnr, NM_OK, NULL};
+	dns_msg m = {.pk = pk,
+		     .proto = p,
+		     .start = c->pos,
+		     .end = c->end,
+		     .mdns = p == &nm_proto_mdns,
+		     .llmnr = p == &nm_proto_llmnr,
+		     .err = NM_OK};
 	int t = nm_add_proto(pk, parent, p, c->pos, nm_cur_left(c));
 	dissect_message(&m, t);
 	c->pos = c->end;
@@ -988,7 +1084,7 @@ static int dissect_dns_tcp(nm_packet *pk, nm_cursor *c, int parent)
 		nm_cursor body = nm_cur_sub(c, len);
 		int t = nm_add_proto(pk, parent, &nm_proto_dns, at, body.end - at);
 		nm_add_uint(pk, t, &fields[F_LENGTH], at, 2, len);
-		dns_msg m = {pk, &nm_proto_dns, body.pos, body.end, false, false, NM_OK, NULL};
+		dns_msg m = {.pk = pk, .proto = &nm_proto_dns, .start = body.pos, .end = body.end, .err = NM_OK};
 		dissect_message(&m, t);
 		r = cut && m.err == NM_OK ? NM_TRUNCATED : m.err;
 	}
