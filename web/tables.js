@@ -36,7 +36,7 @@ export class DataTable {
 	async load() {
 		const token = ++this.token;
 		const rows = await this.fetch({ sort: this.sort, order: this.order, limit: PAGE, offset: this.offset });
-		if (token === this.token)
+		if (token === this.token && (!this.isCurrent || this.isCurrent()))
 			this.render(rows);
 		return rows;
 	}
@@ -110,6 +110,9 @@ export function stationsTable(root, info, ctx) {
 }
 
 export function conversationsTable(root, info, ctx) {
+	// All types draw into one root: a late answer for the type shown before
+	// must not draw over the one chosen since.
+	let current = null;
 	const make = (type) => {
 		const flow = type === 'tcp' || type === 'udp';
 		const cols = [text('address_a', 'Address A')];
@@ -132,6 +135,8 @@ export function conversationsTable(root, info, ctx) {
 			rowTitle: (r) => `Show frames: ${conversationFilter(type, r)}`,
 		});
 		t.onError = ctx.onError;
+		t.isCurrent = () => current === t;
+		current = t;
 		return t;
 	};
 	return make;
