@@ -145,6 +145,9 @@ export class FilterBar {
 
 	async apply() {
 		this.close();
+		// A check still due from typing would abort this one, and the
+		// stale result it left would drop the Apply: check once, now.
+		clearTimeout(this.timer);
 		const r = await this.validate();
 		if (!r.valid)
 			return;
@@ -158,6 +161,7 @@ export class FilterBar {
 	}
 
 	async find(dir) {
+		clearTimeout(this.timer); // as in apply()
 		const r = await this.validate();
 		if (r.valid)
 			this.onFind(dir, this.input.value.trim());
