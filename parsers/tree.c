@@ -8,7 +8,6 @@
  * field type for BASE_HEX; booleans as 1/0; MACs with colons; byte strings
  * as unseparated lower-case hex; times as seconds with nine decimals.
  */
-#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -228,11 +227,68 @@ void nm_fmt_ipv4(char *out, size_t n, const uint8_t *a)
 	}
 }
 
-/* RFC 5952 text (lower case, longest zero run as "::"), as Wireshark shows it. */
+/* The longest run of two or more zero words (the first of equal ones), as
+ * inet_ntop picks it; *len is 0 when there is none. */
+static int zero_run(const uint16_t *w, int *len)
+{
+	int base = -1, best = 0, cur = 0;
+	for (int i = 0; i <= 8; i++) {
+		if (i < 8 && w[i] == 0) {
+			cur++;
+			continue;
+		}
+		if (cur > best)
+			best = cur, base = i - cur;
+		cur = 0;
+	}
+	*len = best >= 2 ? best : 0;
+	return best >= 2 ? base : -1;
+}
+
+static char *put_hex16(char *p, unsigned v)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (int s = v >= 0x1000 ? 12 : v >= 0x100 ? 8 : v >= 0x10 ? 4 : 0; s >= 0; s -= 4)
+		*p++ = hex[(v >> s) & 15];
+	return p;
+}
+
+/*
+ * RFC 5952 text (lower case, longest zero run as "::"), as Wireshark shows
+ * it; by hand, with glibc inet_ntop's output to the byte (including its
+ * "::a.b.c.d" and "::ffff:a.b.c.d" forms): inet_ntop formats each word with
+ * sprintf, a hot spot of ingest on IPv6 traffic.
+ */
 void nm_fmt_ipv6(char *out, size_t n, const uint8_t *a)
 {
-	if (!inet_ntop(AF_INET6, a, out, (socklen_t)n) && n)
-		out[0] = '\0';
+	uint16_t w[8];
+	for (int i = 0; i < 8; i++)
+		w[i] = (uint16_t)(a[2 * i] << 8 | a[2 * i + 1]);
+	int len, base = zero_run(w, &len);
+	char tmp[48], *p = tmp;
+	for (int i = 0; i < 8; i++) {
+		if (base >= 0 && i >= base && i < base + len) {
+			if (i == base)
+				*p++ = ':';
+			continue;
+		}
+		if (i)
+			*p++ = ':';
+		if (i == 6 && base == 0 && (len == 6 || (len == 5 && w[5] == 0xffff))) {
+			nm_fmt_ipv4(p, 16, a + 12);
+			p += strlen(p);
+			break;
+		}
+		p = put_hex16(p, w[i]);
+	}
+	if (base >= 0 && base + len == 8)
+		*p++ = ':';
+	*p = '\0';
+	size_t k = (size_t)(p - tmp) + 1;
+	if (k <= n)
+		memcpy(out, tmp, k);
+	else if (n)
+		out[0] = '\0'; /* inet_ntop fails when it does not fit */
 }
 
 int nm_add_ether(nm_packet *pk, int parent, const nm_field *f, uint32_t off, const uint8_t *mac)
