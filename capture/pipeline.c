@@ -33,7 +33,6 @@ struct nm_pipeline {
 	bool has_trigger;
 	nm_trigger trigger; /* watched by both threads; its state is atomic */
 	nm_series series; /* the writer's time series accumulator */
-	nm_path_table paths; /* the writer's protocol path deltas */
 	char error[256]; /* written by the capture thread before finished */
 
 	/* published for other threads (nm_pipeline_counters_get) */
@@ -46,6 +45,7 @@ struct nm_pipeline {
 	int64_t cur_since_ns; /* monotonic time the current batch got its first frame */
 	nm_flow_table flows;
 	nm_addr_table addrs;
+	nm_path_table paths; /* protocol path deltas, shipped like addrs */
 	nm_reasm_table reasm; /* IPv4 fragments of UDP datagrams in progress */
 	uint64_t frags_evicted_sent; /* reasm.evicted already added to nm_rt */
 	nm_stats stats;
@@ -151,6 +151,18 @@ static void ship_addrs(nm_pipeline *p)
 	size_t n = nm_addrs_take(&p->addrs, &r);
 	if (n)
 		send_msg(p, (nm_msg){.type = NM_MSG_ADDRS, .addrs = r, .naddrs = n});
+}
+
+/* Every frame seen counts in the hierarchy, as in the statistics: also
+ * those the retention limits evict later or the queue drops. */
+static void ship_paths(nm_pipeline *p)
+{
+	nm_path_rec *r;
+	size_t n = nm_paths_take(&p->paths, &r);
+	if (n)
+		send_msg(p, (nm_msg){.type = NM_MSG_PATHS, .paths = r, .npaths = n});
+	else
+		free(r);
 }
 
 static void ship_stats(nm_pipeline *p)
@@ -265,6 +277,10 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 		ship_addrs(p);
 		nm_addrs_update(&p->addrs, &pk);
 	}
+	if (!nm_paths_add(&p->paths, pk.protocols, pk.wirelen)) {
+		ship_paths(p); /* full: no count is lost */
+		nm_paths_add(&p->paths, pk.protocols, pk.wirelen);
+	}
 	atomic_fetch_add_explicit(&nm_rt.frames_seen, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&p->a_frames, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&p->a_bytes, pk.wirelen, memory_order_relaxed);
@@ -328,6 +344,7 @@ static void *capture_main(void *arg)
 		if (now - last_report >= 1000000000) {
 			ship_flows(p, false);
 			ship_addrs(p);
+			ship_paths(p);
 			ship_stats(p);
 			last_report = now;
 		}
@@ -336,6 +353,7 @@ static void *capture_main(void *arg)
 	ship_frag_links(p);
 	ship_flows(p, false);
 	ship_addrs(p);
+	ship_paths(p);
 	ship_stats(p);
 	send_msg(p, (nm_msg){.type = NM_MSG_END});
 	return NULL;
@@ -357,35 +375,12 @@ static void series_tick(nm_pipeline *p, const nm_stats *st)
 		write_failed(p, "the time series");
 }
 
-static void write_paths(nm_pipeline *p, int64_t capture_id)
-{
-	nm_path_rec *r;
-	size_t n = nm_paths_take(&p->paths, &r);
-	if (n && nm_store_write_paths(p->store, capture_id, r, n) < 0)
-		write_failed(p, "protocol path statistics");
-	free(r);
-}
-
-/* Every frame that reaches the writer, stored or not: the hierarchy
- * counts what limits evict later, like the other statistics. */
-static void count_paths(nm_pipeline *p, const nm_batch *b, int64_t capture_id)
-{
-	for (size_t i = 0; i < b->count; i++) {
-		const nm_frame_rec *f = &b->frames[i];
-		if (!nm_paths_add(&p->paths, f->protocols, f->len)) {
-			write_paths(p, capture_id); /* full: no count is lost */
-			nm_paths_add(&p->paths, f->protocols, f->len);
-		}
-	}
-}
-
 static void write_msg(nm_pipeline *p, nm_msg *m)
 {
 	switch (m->type) {
 	case NM_MSG_BATCH: {
 		nm_batch *b = m->batch;
 		b->capture_id = m->capture_id;
-		count_paths(p, b, m->capture_id);
 		if (nm_store_write_batch(p->store, b) < 0)
 			write_failed(p, "frames");
 		else {
@@ -415,7 +410,6 @@ static void write_msg(nm_pipeline *p, nm_msg *m)
 		m->stats->dropped_buffer = nm_ret_evicted(m->capture_id);
 		if (nm_store_write_stats(p->store, m->capture_id, m->stats, p->proto_names) < 0)
 			write_failed(p, "statistics");
-		write_paths(p, m->capture_id);
 		series_tick(p, m->stats);
 		free(m->stats);
 		break;
@@ -429,8 +423,12 @@ static void write_msg(nm_pipeline *p, nm_msg *m)
 			write_failed(p, "reassembly links");
 		free(m->links);
 		break;
+	case NM_MSG_PATHS:
+		if (nm_store_write_paths(p->store, m->capture_id, m->paths, m->npaths) < 0)
+			write_failed(p, "protocol path statistics");
+		free(m->paths);
+		break;
 	case NM_MSG_END:
-		write_paths(p, m->capture_id);
 		break;
 	}
 }

@@ -15,7 +15,7 @@
 
 #include "db/store.h"
 
-typedef enum nm_msg_type { NM_MSG_BATCH, NM_MSG_FLOWS, NM_MSG_STATS, NM_MSG_ADDRS, NM_MSG_FRAG_LINKS, NM_MSG_END } nm_msg_type;
+typedef enum nm_msg_type { NM_MSG_BATCH, NM_MSG_FLOWS, NM_MSG_STATS, NM_MSG_ADDRS, NM_MSG_FRAG_LINKS, NM_MSG_PATHS, NM_MSG_END } nm_msg_type;
 
 typedef struct nm_msg {
 	nm_msg_type type;
@@ -28,6 +28,8 @@ typedef struct nm_msg {
 	size_t naddrs;
 	nm_frag_link *links; /* NM_MSG_FRAG_LINKS: malloc'd, freed by the writer */
 	size_t nlinks;
+	nm_path_rec *paths; /* NM_MSG_PATHS: malloc'd deltas, freed by the writer */
+	size_t npaths;
 } nm_msg;
 
 typedef struct nm_queue {
