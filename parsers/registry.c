@@ -265,13 +265,86 @@ static bool no_summary(const nm_packet *pk)
 	return pk->tree && pk->tree->no_labels;
 }
 
+/* Text written into [p, end); *end is left for the NUL. */
+typedef struct text_out {
+	char *p, *end;
+} text_out;
+
+static void out_str(text_out *o, const char *s)
+{
+	while (*s && o->p < o->end)
+		*o->p++ = *s++;
+}
+
+static void out_uint(text_out *o, unsigned v, unsigned base)
+{
+	char tmp[12];
+	int k = 0;
+	do
+		tmp[k++] = "0123456789abcdef"[v % base];
+	while ((v /= base));
+	while (k && o->p < o->end)
+		*o->p++ = tmp[--k];
+}
+
+/*
+ * Nearly every Info format is text with plain %s and %u: those (and %d,
+ * %x, %%) are formatted here by hand, as vsnprintf would, truncation
+ * included; vsnprintf was a fifth of the capture thread.  Anything else
+ * (flags, widths, lengths) returns false, for vsnprintf to redo it all.
+ */
+static bool fmt_plain(char *out, size_t cap, const char *fmt, va_list ap)
+{
+	text_out o = {out, out + cap - 1};
+	for (const char *f = fmt; *f && o.p < o.end; f++) {
+		if (*f != '%') {
+			*o.p++ = *f;
+			continue;
+		}
+		switch (*++f) {
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+			out_str(&o, s ? s : "(null)");
+			break;
+		}
+		case 'u':
+		case 'x':
+			out_uint(&o, va_arg(ap, unsigned), *f == 'u' ? 10 : 16);
+			break;
+		case 'd': {
+			int v = va_arg(ap, int);
+			if (v < 0)
+				out_str(&o, "-");
+			out_uint(&o, v < 0 ? 0u - (unsigned)v : (unsigned)v, 10);
+			break;
+		}
+		case '%':
+			*o.p++ = '%';
+			break;
+		default:
+			return false;
+		}
+	}
+	*o.p = '\0';
+	return true;
+}
+
+static void info_at(nm_packet *pk, size_t at, const char *fmt, va_list ap)
+{
+	va_list cp;
+	va_copy(cp, ap);
+	if (!fmt_plain(pk->info + at, sizeof pk->info - at, fmt, cp))
+		vsnprintf(pk->info + at, sizeof pk->info - at, fmt, ap);
+	va_end(cp);
+}
+
 void nm_set_info(nm_packet *pk, const char *fmt, ...)
 {
 	if (no_summary(pk))
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(pk->info, sizeof pk->info, fmt, ap);
+	info_at(pk, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -282,7 +355,7 @@ void nm_append_info(nm_packet *pk, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(pk->info + n, sizeof pk->info - n, fmt, ap);
+	info_at(pk, n, fmt, ap);
 	va_end(ap);
 }
 
