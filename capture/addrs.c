@@ -1,5 +1,9 @@
-/* addrs.c - see addrs.h.  Open addressing with linear probing; the table
- * is emptied as a whole, so entries are never deleted one by one. */
+/* addrs.c - see addrs.h.  Open addressing with linear probing over an
+ * index of 32-bit slots into a dense entry array: with the entries in the
+ * slots themselves (104 bytes each, 13 MB at the default capacity) a few
+ * thousand addresses were spread over as many pages and each of the six
+ * lookups per frame missed the cache and TLB.  The table is emptied as a
+ * whole, so entries are never deleted one by one. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +22,6 @@ typedef struct addr_key {
 } addr_key;
 
 struct nm_addr_ent {
-	bool used;
 	addr_key k;
 	uint64_t frames_ab, bytes_ab, frames_ba, bytes_ba, bcast, mcast;
 	int64_t first_ns, last_ns;
@@ -31,15 +34,21 @@ int nm_addrs_init(nm_addr_table *t, uint32_t cap)
 	while (n < 2 * cap)
 		n *= 2;
 	t->slots = calloc(n, sizeof *t->slots);
+	t->ents = malloc(((size_t)cap + 1) * sizeof *t->ents);
 	t->nslots = n;
 	t->cap = cap;
-	return t->slots ? 0 : -1;
+	if (t->slots && t->ents)
+		return 0;
+	nm_addrs_free(t);
+	return -1;
 }
 
 void nm_addrs_free(nm_addr_table *t)
 {
 	free(t->slots);
+	free(t->ents);
 	t->slots = NULL;
+	t->ents = NULL;
 }
 
 /* Word-at-a-time multiply-xorshift: six lookups per frame made a
@@ -53,23 +62,28 @@ static uint32_t hash(const addr_key *k)
 		memcpy(&w, k->b + 8 * i, 8);
 		h = (h ^ w) * 0xff51afd7ed558ccdull;
 	}
-	return (uint32_t)(h ^ h >> 32);
+	/* A multiply carries bits only upwards: fold and take the top half, or
+	 * the last byte of each word (an IPv6 host's) would not count at all. */
+	h = (h ^ h >> 32) * 0x9e3779b97f4a7c15ull;
+	return (uint32_t)(h >> 32);
 }
 
 static nm_addr_ent *lookup(nm_addr_table *t, const addr_key *k, int64_t ts)
 {
-	uint32_t i = hash(k) & (t->nslots - 1);
-	while (t->slots[i].used && memcmp(&t->slots[i].k, k, sizeof *k) != 0)
+	uint32_t i = hash(k) & (t->nslots - 1), s;
+	while ((s = t->slots[i]) != 0) {
+		nm_addr_ent *e = &t->ents[s - 1];
+		if (memcmp(&e->k, k, sizeof *k) == 0) {
+			e->last_ns = ts;
+			return e;
+		}
 		i = (i + 1) & (t->nslots - 1);
-	nm_addr_ent *e = &t->slots[i];
-	if (!e->used) {
-		memset(e, 0, sizeof *e);
-		e->used = true;
-		e->k = *k;
-		e->first_ns = ts;
-		t->count++;
 	}
-	e->last_ns = ts;
+	nm_addr_ent *e = &t->ents[t->count];
+	memset(e, 0, sizeof *e);
+	e->k = *k;
+	e->first_ns = e->last_ns = ts;
+	t->slots[i] = ++t->count;
 	return e;
 }
 
@@ -158,12 +172,10 @@ size_t nm_addrs_take(nm_addr_table *t, nm_addr_rec **out)
 	nm_addr_rec *r = malloc(t->count * sizeof *r);
 	if (!r)
 		return 0; /* keep counting; the next take may succeed */
-	size_t n = 0;
-	for (uint32_t i = 0; i < t->nslots; i++)
-		if (t->slots[i].used) {
-			to_rec(&t->slots[i], &r[n++]);
-			t->slots[i].used = false;
-		}
+	size_t n = t->count;
+	for (size_t i = 0; i < n; i++)
+		to_rec(&t->ents[i], &r[i]);
+	memset(t->slots, 0, t->nslots * sizeof *t->slots);
 	t->count = 0;
 	*out = r;
 	return n;
