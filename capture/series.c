@@ -36,6 +36,7 @@ int nm_series_init(nm_series *a, nm_store *s, int64_t capture_id)
 	memset(a, 0, sizeof *a);
 	a->store = s;
 	a->capture_id = capture_id;
+	a->drop_before_ns = INT64_MIN;
 	a->slot = calloc(NM_SERIES_SLOTS, sizeof *a->slot);
 	a->used = calloc(NM_SERIES_SLOTS, sizeof *a->used);
 	return a->slot && a->used ? 0 : -1;
@@ -67,6 +68,36 @@ static nm_series_rec *find(nm_series *a, int64_t start)
 	return &a->slot[i];
 }
 
+/* The oldest bucket start a level keeps (nm_series_trim deletes what
+ * starts before it), or INT64_MIN when it keeps all. */
+static int64_t level_cutoff(const nm_series *a, int lv)
+{
+	int64_t iv = nm_series_interval_s[lv] * NS, keep = nm_series_keep_s[lv];
+	int64_t newest = floor_to(a->newest_ns, iv);
+	if (keep <= 0 || !a->any || newest < INT64_MIN + keep * NS)
+		return INT64_MIN;
+	return newest - keep * NS;
+}
+
+/* Frames older than every level keeps are not counted at all: each
+ * level's write would skip their buckets (see write_levels). */
+static void update_newest(nm_series *a, int64_t ts_ns)
+{
+	if (a->any && ts_ns <= a->newest_ns)
+		return;
+	bool new_second = !a->any || floor_to(ts_ns, NS) != floor_to(a->newest_ns, NS);
+	a->newest_ns = ts_ns;
+	a->any = true;
+	if (!new_second)
+		return;
+	a->drop_before_ns = INT64_MAX;
+	for (int lv = 0; lv < NM_SERIES_LEVELS; lv++) {
+		int64_t cut = level_cutoff(a, lv);
+		if (cut < a->drop_before_ns)
+			a->drop_before_ns = cut;
+	}
+}
+
 /* The bucket of ts, writing the accumulated ones first if needed. */
 static nm_series_rec *bucket(nm_series *a, int64_t ts_ns)
 {
@@ -79,6 +110,9 @@ static nm_series_rec *bucket(nm_series *a, int64_t ts_ns)
 
 int nm_series_add(nm_series *a, int64_t ts_ns, uint32_t len, uint32_t flags)
 {
+	update_newest(a, ts_ns);
+	if (ts_ns < a->drop_before_ns)
+		return 0;
 	nm_series_rec *r = bucket(a, ts_ns);
 	if (!r)
 		return -1;
@@ -86,9 +120,6 @@ int nm_series_add(nm_series *a, int64_t ts_ns, uint32_t len, uint32_t flags)
 	r->bytes += len;
 	r->broadcast += !!(flags & NM_PKT_BROADCAST);
 	r->multicast += !!(flags & NM_PKT_MULTICAST);
-	if (!a->any || ts_ns > a->newest_ns)
-		a->newest_ns = ts_ns;
-	a->any = true;
 	return 0;
 }
 
@@ -140,17 +171,6 @@ size_t nm_series_roll(const nm_series_rec *in, size_t n, int64_t interval_ns, nm
 		}
 	}
 	return k;
-}
-
-/* The oldest bucket start a level keeps (nm_series_trim deletes what
- * starts before it), or INT64_MIN when it keeps all. */
-static int64_t level_cutoff(const nm_series *a, int lv)
-{
-	int64_t iv = nm_series_interval_s[lv] * NS, keep = nm_series_keep_s[lv];
-	int64_t newest = floor_to(a->newest_ns, iv);
-	if (keep <= 0 || !a->any || newest < INT64_MIN + keep * NS)
-		return INT64_MIN;
-	return newest - keep * NS;
 }
 
 /*

@@ -33,6 +33,7 @@ typedef struct nm_series {
 	size_t count;
 	uint64_t drops_seen; /* the last snapshot's drop total */
 	int64_t newest_ns;   /* the newest frame time seen */
+	int64_t drop_before_ns; /* older frames: every level's cutoff passed */
 	bool any;
 } nm_series;
 

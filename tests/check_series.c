@@ -219,6 +219,32 @@ START_TEST(retention)
 }
 END_TEST
 
+/* A frame older than every level keeps is not counted in any; one within
+ * a level's retention is counted there and in the coarser levels. */
+START_TEST(too_old)
+{
+	int64_t keep[3] = {nm_series_keep_s[0], nm_series_keep_s[1], nm_series_keep_s[2]};
+	ck_assert_int_eq(nm_series_set_retention("1s", 10), 0);
+	ck_assert_int_eq(nm_series_set_retention("1m", 120), 0);
+	ck_assert_int_eq(nm_series_set_retention("1h", 7200), 0);
+	int64_t cap = new_capture(), t = 1700000000 * NS; /* t + 10000 s is a whole hour */
+	nm_series a;
+	ck_assert_int_eq(nm_series_init(&a, st, cap), 0);
+	ck_assert_int_eq(nm_series_add(&a, t + 10000 * NS, 10, 0), 0);
+	ck_assert_int_eq(nm_series_add(&a, t, 10, 0), 0); /* before the 1h cut, t + 2800 s */
+	ck_assert_int_eq(nm_series_add(&a, t + 2800 * NS, 10, 0), 0); /* the 1h level keeps it */
+	ck_assert_int_eq(nm_series_add(&a, t + 9990 * NS, 10, 0), 0); /* every level keeps it */
+	ck_assert_int_eq(nm_series_write(&a), 0);
+	ck_assert_int_eq(level(cap, 1)->n, 2);
+	ck_assert_int_eq(sum(level(cap, 1)->frames, level(cap, 1)->n), 2);
+	ck_assert_int_eq(sum(level(cap, 60)->frames, level(cap, 60)->n), 2);
+	ck_assert_int_eq(sum(level(cap, 3600)->frames, level(cap, 3600)->n), 3);
+	for (int i = 0; i < 3; i++)
+		nm_series_keep_s[i] = keep[i];
+	nm_series_free(&a);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("series");
@@ -228,6 +254,7 @@ int main(void)
 	tcase_add_test(tc, rollup_sums);
 	tcase_add_test(tc, deltas_and_drops);
 	tcase_add_test(tc, retention);
+	tcase_add_test(tc, too_old);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
