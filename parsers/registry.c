@@ -276,13 +276,21 @@ static void out_str(text_out *o, const char *s)
 		*o->p++ = *s++;
 }
 
-static void out_uint(text_out *o, unsigned v, unsigned base)
+/* Base 10 or 16, each with a constant divisor: a division by a variable
+ * base cost more than all the rest of the formatting. */
+static void out_uint(text_out *o, unsigned v, bool hex)
 {
 	char tmp[12];
 	int k = 0;
-	do
-		tmp[k++] = "0123456789abcdef"[v % base];
-	while ((v /= base));
+	if (hex) {
+		do
+			tmp[k++] = "0123456789abcdef"[v & 15];
+		while ((v >>= 4));
+	} else {
+		do
+			tmp[k++] = (char)('0' + v % 10);
+		while ((v /= 10));
+	}
 	while (k && o->p < o->end)
 		*o->p++ = tmp[--k];
 }
@@ -309,13 +317,13 @@ static bool fmt_plain(char *out, size_t cap, const char *fmt, va_list ap)
 		}
 		case 'u':
 		case 'x':
-			out_uint(&o, va_arg(ap, unsigned), *f == 'u' ? 10 : 16);
+			out_uint(&o, va_arg(ap, unsigned), *f == 'x');
 			break;
 		case 'd': {
 			int v = va_arg(ap, int);
 			if (v < 0)
 				out_str(&o, "-");
-			out_uint(&o, v < 0 ? 0u - (unsigned)v : (unsigned)v, 10);
+			out_uint(&o, v < 0 ? 0u - (unsigned)v : (unsigned)v, false);
 			break;
 		}
 		case '%':
