@@ -116,7 +116,14 @@ static int intern_batch(sq_store *s, const nm_batch *b)
 		const nm_frame_rec *f = &b->frames[i / 2];
 		const char *t = i % 2 ? f->protocols : f->protocol;
 		s->str_ids[i] = 0;
-		if (t && sq_intern(s, t, &s->str_ids[i]))
+		if (!t)
+			continue;
+		/* most frames repeat the previous frame's strings */
+		const nm_frame_rec *prev = i >= 2 ? &b->frames[i / 2 - 1] : NULL;
+		const char *pt = prev ? (i % 2 ? prev->protocols : prev->protocol) : NULL;
+		if (pt && s->str_ids[i - 2] && strcmp(t, pt) == 0)
+			s->str_ids[i] = s->str_ids[i - 2];
+		else if (sq_intern(s, t, &s->str_ids[i]))
 			return -1;
 	}
 	return 0;
