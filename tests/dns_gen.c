@@ -301,7 +301,7 @@ static void msg_chain(dns_gen *g, obuf *o)
 /* The names crafted questions point at, placed at `base`: see the top. */
 static void crafted_area(dns_gen *g, obuf *a, uint32_t base, uint32_t tg[6])
 {
-	static const uint32_t hopcounts[] = {3, 100, 126, 127, 128, 129, 140, 300};
+	static const uint32_t hopcounts[] = {3, 100, 127, 128, 129, 130, 140, 300};
 	tg[0] = base;
 	for (uint32_t i = range(g, 1, 6); i > 0; i--)
 		put_label(g, a, 63);
@@ -315,16 +315,18 @@ static void crafted_area(dns_gen *g, obuf *a, uint32_t base, uint32_t tg[6])
 	for (uint32_t i = 0; i < nh; i++)
 		put_ptr(a, hops + 2 * (i + 1));
 	put_label(g, a, 5);
-	const uint32_t chain_ends[] = {0, 0x40, 0xc000 | (hops & 0x3fff)};
+	const uint32_t chain_ends[] = {0, 0x40, 0x80, 0xc000 | (hops & 0x3fff)};
 	e = PICK(g, chain_ends);
 	e > 0xff ? put16(a, e) : put8(a, e);
 	tg[3] = base + a->len;
-	for (uint32_t i = range(g, 3, 5); i > 0; i--) {
+	for (uint32_t i = range(g, 4, 5); i > 0; i--) { /* > 253 characters */
 		put8(a, 63);
 		for (int k = 0; k < 63; k++)
 			put8(a, 'x');
 	}
-	put_ptr(a, hops);
+	/* Too long already: only the tail decides (loop, bad label, clean). */
+	const uint32_t long_ends[] = {hops, hops, hops, tg[0], tg[1], tg[3]};
+	put_ptr(a, PICK(g, long_ends));
 	tg[4] = hops + 1, tg[5] = tg[3] + 64;
 }
 
