@@ -278,6 +278,11 @@ typedef struct ip_hdr {
 /* The fields after the length checks (which tshark stops at). */
 static void add_header(nm_packet *pk, int t, uint32_t s, const ip_hdr *h)
 {
+	if (!pk->tree) { /* ingest: only the addresses' keys */
+		nm_pkt_key(pk, NM_KEY_IPV4, h->src, 4);
+		nm_pkt_key(pk, NM_KEY_IPV4, h->dst, 4);
+		return;
+	}
 	nm_add_uint(pk, t, &fields[F_ID], s + 4, 2, h->id);
 	uint8_t fb = (uint8_t)(h->frag >> 8);
 	int fl = nm_add_uint(pk, t, &fields[F_FLAGS], s + 6, 1, fb);

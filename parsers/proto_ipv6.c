@@ -307,6 +307,8 @@ static int dissect_ext_chain(nm_packet *pk, nm_cursor *c, uint8_t nxt)
 static void add_addr(nm_packet *pk, int t, int f, int host, uint32_t off, const uint8_t *a)
 {
 	nm_pkt_key(pk, NM_KEY_IPV6, a, 16);
+	if (!pk->tree)
+		return; /* the rest only adds tree nodes: spare ingest the text */
 	char s[48];
 	nm_fmt_ipv6(s, sizeof s, a);
 	nm_add_ipv6(pk, t, &fields[f], off, a);
