@@ -177,9 +177,11 @@ static int dissect_eth(nm_packet *pk, nm_cursor *c, int parent)
 	mark_cast(pk, dst);
 
 	int t = nm_add_proto(pk, -1, &nm_proto_eth, start, 14);
-	add_mac(pk, t, F_DST, F_DST_LG, F_DST_IG, start, dst);
-	add_mac(pk, t, F_SRC, F_SRC_LG, F_SRC_IG, start + 6, src);
-	nm_add_uint(pk, t, &fields[type >= 0x600 ? F_TYPE : F_LEN], start + 12, 2, type);
+	if (pk->tree) { /* ingest: fourteen calls that would add nothing */
+		add_mac(pk, t, F_DST, F_DST_LG, F_DST_IG, start, dst);
+		add_mac(pk, t, F_SRC, F_SRC_LG, F_SRC_IG, start + 6, src);
+		nm_add_uint(pk, t, &fields[type >= 0x600 ? F_TYPE : F_LEN], start + 12, 2, type);
+	}
 	if (type > 1500 && type < 0x600) {
 		/* Neither a length nor an ethertype (Wireshark: eth.invalid_lentype). */
 		nm_set_info(pk, "Invalid length/type: 0x%04x (%u)", type, type);
