@@ -62,17 +62,19 @@ bool nm_batch_add(nm_batch *b, const nm_frame_rec *f)
 {
 	if (b->count >= b->cap || (f->caplen && !f->bytes))
 		return false;
-	size_t need = (size_t)f->caplen + str_size(f->src) + str_size(f->dst) +
-		      str_size(f->protocol) + str_size(f->info) + str_size(f->protocols);
+	/* each length once: strlen twice per string showed in ingest profiles */
+	size_t ls = str_size(f->src), ld = str_size(f->dst), lp = str_size(f->protocol),
+	       li = str_size(f->info), lps = str_size(f->protocols);
+	size_t need = (size_t)f->caplen + ls + ld + lp + li + lps;
 	if (need > b->arena_cap - b->used)
 		return false;
 	nm_frame_rec *r = &b->frames[b->count++];
 	*r = *f;
 	r->bytes = f->caplen ? arena_put(b, f->bytes, f->caplen) : NULL;
-	r->src = arena_put(b, f->src, str_size(f->src));
-	r->dst = arena_put(b, f->dst, str_size(f->dst));
-	r->protocol = arena_put(b, f->protocol, str_size(f->protocol));
-	r->info = arena_put(b, f->info, str_size(f->info));
-	r->protocols = arena_put(b, f->protocols, str_size(f->protocols));
+	r->src = arena_put(b, f->src, ls);
+	r->dst = arena_put(b, f->dst, ld);
+	r->protocol = arena_put(b, f->protocol, lp);
+	r->info = arena_put(b, f->info, li);
+	r->protocols = arena_put(b, f->protocols, lps);
 	return true;
 }
