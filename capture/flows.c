@@ -49,18 +49,21 @@ void nm_flows_free(nm_flow_table *t)
 	memset(t, 0, sizeof *t);
 }
 
-static uint32_t hash_side(const uint8_t *addr, uint16_t port)
+/* Word-wise (a byte-wise FNV over both addresses was 32 multiplies in a
+ * row per frame); the top half of the last product depends on every byte. */
+static uint64_t hash_side(const uint8_t *addr, uint16_t port)
 {
-	uint32_t h = 2166136261u;
-	for (int i = 0; i < 16; i++)
-		h = (h ^ addr[i]) * 16777619u;
-	return (h ^ port) * 16777619u;
+	uint64_t w[2];
+	memcpy(w, addr, 16);
+	uint64_t h = w[0] * 0x9e3779b97f4a7c15ull + w[1] * 0xff51afd7ed558ccdull + port;
+	return (h ^ h >> 32) * 0xc4ceb9fe1a85ec53ull;
 }
 
 /* Symmetric: both directions of a flow hash alike. */
 static uint32_t hash_key(const nm_flow_key *k)
 {
-	return (hash_side(k->src, k->sport) ^ hash_side(k->dst, k->dport)) + k->proto * 0x9e3779b1u + k->family;
+	uint64_t h = hash_side(k->src, k->sport) ^ hash_side(k->dst, k->dport);
+	return (uint32_t)(h >> 32) + k->proto * 0x9e3779b1u + k->family;
 }
 
 /* 1: same direction as stored, -1: reversed, 0: another flow. */
