@@ -270,38 +270,118 @@ typedef struct text_out {
 	char *p, *end;
 } text_out;
 
-static void out_str(text_out *o, const char *s)
+static void out_chars(text_out *o, const char *s, size_t n)
 {
-	while (*s && o->p < o->end)
-		*o->p++ = *s++;
+	for (size_t i = 0; i < n && o->p < o->end; i++)
+		*o->p++ = s[i];
 }
 
-/* Base 10 or 16, each with a constant divisor: a division by a variable
- * base cost more than all the rest of the formatting. */
-static void out_uint(text_out *o, unsigned v, bool hex)
+static void out_pad(text_out *o, char c, int n)
 {
-	char tmp[12];
-	int k = 0;
-	if (hex) {
-		do
-			tmp[k++] = "0123456789abcdef"[v & 15];
-		while ((v >>= 4));
-	} else {
+	while (n-- > 0 && o->p < o->end)
+		*o->p++ = c;
+}
+
+/* One conversion's spec: %[-|0][width][l|ll|z](s|u|d|x|X|%). */
+typedef struct conv_spec {
+	bool left, zero;
+	int width;
+	int longs; /* 0: int, 1: long, 2: long long, 3: size_t */
+	char conv;
+} conv_spec;
+
+/* Parse the spec after '%'; false for anything vsnprintf must do. */
+static bool parse_spec(const char **fp, conv_spec *sp)
+{
+	const char *f = *fp;
+	*sp = (conv_spec){0};
+	if (*f == '-' || *f == '0')
+		sp->left = *f == '-', sp->zero = *f++ == '0';
+	if (*f >= '1' && *f <= '9')
+		sp->width = *f++ - '0';
+	if (*f >= '0' && *f <= '9')
+		sp->width = sp->width * 10 + (*f++ - '0');
+	if (*f == 'z')
+		sp->longs = 3, f++;
+	else if (*f == 'l')
+		sp->longs = f[1] == 'l' ? 2 : 1, f += sp->longs;
+	sp->conv = *f;
+	*fp = f;
+	if (sp->conv == 's' || sp->conv == '%')
+		return !sp->zero && !sp->longs && (sp->conv == 's' || (!sp->width && !sp->left));
+	if (sp->conv == 'd')
+		return !sp->width && !sp->left && !sp->zero && !sp->longs;
+	return sp->conv == 'u' || sp->conv == 'x' || sp->conv == 'X';
+}
+
+static uint64_t uint_arg(const conv_spec *sp, va_list *ap)
+{
+	switch (sp->longs) {
+	case 1:
+		return va_arg(*ap, unsigned long);
+	case 2:
+		return va_arg(*ap, unsigned long long);
+	case 3:
+		return va_arg(*ap, size_t);
+	default:
+		return va_arg(*ap, unsigned);
+	}
+}
+
+/* Digits with constant divisors: a division by a variable base cost more
+ * than all the rest of the formatting. */
+static size_t uint_text(char *buf, uint64_t v, char conv)
+{
+	const char *digits = conv == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+	char tmp[24];
+	size_t k = 0;
+	if (conv == 'u') {
 		do
 			tmp[k++] = (char)('0' + v % 10);
 		while ((v /= 10));
+	} else {
+		do
+			tmp[k++] = digits[v & 15];
+		while ((v >>= 4));
 	}
-	while (k && o->p < o->end)
-		*o->p++ = tmp[--k];
+	for (size_t i = 0; i < k; i++)
+		buf[i] = tmp[k - 1 - i];
+	return k;
+}
+
+static void out_conv(text_out *o, const conv_spec *sp, va_list *ap)
+{
+	char buf[24];
+	const char *s = buf;
+	size_t n;
+	if (sp->conv == '%') {
+		buf[0] = '%', n = 1;
+	} else if (sp->conv == 's') {
+		s = va_arg(*ap, const char *);
+		s = s ? s : "(null)";
+		n = strlen(s);
+	} else if (sp->conv == 'd') {
+		int v = va_arg(*ap, int);
+		buf[0] = '-';
+		n = (v < 0) + uint_text(buf + (v < 0), v < 0 ? 0u - (unsigned)v : (unsigned)v, 'u');
+	} else {
+		n = uint_text(buf, uint_arg(sp, ap), sp->conv);
+	}
+	int pad = sp->width > (int)n ? sp->width - (int)n : 0;
+	if (!sp->left)
+		out_pad(o, sp->zero ? '0' : ' ', pad);
+	out_chars(o, s, n);
+	if (sp->left)
+		out_pad(o, ' ', pad);
 }
 
 /*
- * Nearly every Info format is text with plain %s and %u: those (and %d,
- * %x, %%) are formatted here by hand, as vsnprintf would, truncation
- * included; vsnprintf was a fifth of the capture thread.  Anything else
- * (flags, widths, lengths) returns false, for vsnprintf to redo it all.
+ * Info formats use few conversions: plain %s and %u mostly, some %04x or
+ * %-8s.  Those are formatted here by hand, as vsnprintf would, truncation
+ * included (vsnprintf was a fifth of the capture thread).  Anything else
+ * (precision, '+', '#', floats ...) returns false for vsnprintf to redo it.
  */
-static bool fmt_plain(char *out, size_t cap, const char *fmt, va_list ap)
+static bool fmt_plain(char *out, size_t cap, const char *fmt, va_list *ap)
 {
 	text_out o = {out, out + cap - 1};
 	for (const char *f = fmt; *f && o.p < o.end; f++) {
@@ -309,29 +389,11 @@ static bool fmt_plain(char *out, size_t cap, const char *fmt, va_list ap)
 			*o.p++ = *f;
 			continue;
 		}
-		switch (*++f) {
-		case 's': {
-			const char *s = va_arg(ap, const char *);
-			out_str(&o, s ? s : "(null)");
-			break;
-		}
-		case 'u':
-		case 'x':
-			out_uint(&o, va_arg(ap, unsigned), *f == 'x');
-			break;
-		case 'd': {
-			int v = va_arg(ap, int);
-			if (v < 0)
-				out_str(&o, "-");
-			out_uint(&o, v < 0 ? 0u - (unsigned)v : (unsigned)v, false);
-			break;
-		}
-		case '%':
-			*o.p++ = '%';
-			break;
-		default:
+		conv_spec sp;
+		f++;
+		if (!parse_spec(&f, &sp))
 			return false;
-		}
+		out_conv(&o, &sp, ap);
 	}
 	*o.p = '\0';
 	return true;
@@ -341,7 +403,7 @@ static void info_at(nm_packet *pk, size_t at, const char *fmt, va_list ap)
 {
 	va_list cp;
 	va_copy(cp, ap);
-	if (!fmt_plain(pk->info + at, sizeof pk->info - at, fmt, cp))
+	if (!fmt_plain(pk->info + at, sizeof pk->info - at, fmt, &cp))
 		vsnprintf(pk->info + at, sizeof pk->info - at, fmt, ap);
 	va_end(cp);
 }
