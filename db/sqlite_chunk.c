@@ -76,7 +76,7 @@ int sq_chunk_write(sq_store *s)
 		return 0;
 	sqlite3_stmt *ins = sq_stmt(s, SQ_CHUNK_INS);
 	sqlite3_stmt *keys = sq_stmt(s, SQ_CHUNK_KEY_INS);
-	if (!ins || !keys || sq_data_append(s, c->data, c->len, &at))
+	if (!ins || !keys || sq_data_append(s, &c->data, &c->cap, c->len, &at))
 		return -1;
 	int rc = insert_chunk(s, ins, c, at);
 	if (!rc)

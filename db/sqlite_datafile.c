@@ -69,19 +69,23 @@ static bool still_there(int fd)
 	return fstat(fd, &st) == 0 && st.st_nlink > 0;
 }
 
-static int use_seg(sq_store *s, int64_t seg)
+/* *fd open on segment seg; one open file per user (the writer's reads,
+ * the appender's writes: see sqlite_append.c). */
+static int use_seg(const sq_store *s, int *fd, int64_t *cur, int64_t seg, char *err, size_t errlen)
 {
-	if (s->data_fd >= 0 && s->data_seg == seg && (!s->base.readonly || still_there(s->data_fd)))
+	if (*fd >= 0 && *cur == seg && (!s->base.readonly || still_there(*fd)))
 		return 0;
-	if (s->data_fd >= 0)
-		close(s->data_fd);
+	if (*fd >= 0)
+		close(*fd);
 	char name[4200];
 	sq_seg_name(s, seg, name, sizeof name);
 	int flags = s->base.readonly ? O_RDONLY : O_RDWR | O_CREAT;
-	s->data_fd = open(name, flags | O_CLOEXEC, 0644);
-	s->data_seg = seg;
-	if (s->data_fd < 0)
-		return nm_store_fail(&s->base, "%s: %s", name, strerror(errno));
+	*fd = open(name, flags | O_CLOEXEC, 0644);
+	*cur = seg;
+	if (*fd < 0) {
+		snprintf(err, errlen, "%s: %s", name, strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
@@ -172,7 +176,7 @@ static int open_writer(sq_store *s)
 	if (used < s->legacy_end)
 		used = s->legacy_end; /* new bytes never go into the old file */
 	s->data_end = used;
-	return sq_data_cut_files(s);
+	return sq_data_cut_files(s) || sq_app_start(s) ? -1 : 0;
 }
 
 int sq_data_open(sq_store *s, const char *db_path, bool readonly)
@@ -191,6 +195,7 @@ int sq_data_open(sq_store *s, const char *db_path, bool readonly)
 
 void sq_data_close(sq_store *s)
 {
+	sq_app_stop(s);
 	if (s->data_fd >= 0) {
 		if (!s->base.readonly)
 			fdatasync(s->data_fd);
@@ -205,30 +210,34 @@ void sq_data_close(sq_store *s)
 }
 
 /* One pwrite/pread loop within a single file. */
-static int io_in_seg(sq_store *s, bool wr, uint64_t off, uint8_t *buf, size_t len)
+static int io_in_seg(const sq_store *s, int *fd, int64_t *seg, bool wr, uint64_t off, uint8_t *buf, size_t len,
+		     char *err, size_t errlen)
 {
 	uint64_t at;
-	if (use_seg(s, seg_of(s, off, &at)))
+	if (use_seg(s, fd, seg, seg_of(s, off, &at), err, errlen))
 		return -1;
 	for (size_t done = 0; done < len;) {
-		ssize_t r = wr ? pwrite(s->data_fd, buf + done, len - done, (off_t)(at + done))
-		               : pread(s->data_fd, buf + done, len - done, (off_t)(at + done));
+		ssize_t r = wr ? pwrite(*fd, buf + done, len - done, (off_t)(at + done))
+		               : pread(*fd, buf + done, len - done, (off_t)(at + done));
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
-			return nm_store_fail(&s->base, "%s %s: %s", wr ? "writing" : "reading", s->data_path,
-			                     r < 0 ? strerror(errno) : "frame bytes missing");
+		if (r <= 0) {
+			snprintf(err, errlen, "%s %s: %s", wr ? "writing" : "reading", s->data_path,
+			         r < 0 ? strerror(errno) : "frame bytes missing");
+			return -1;
+		}
 		done += (size_t)r;
 	}
 	return 0;
 }
 
-static int io(sq_store *s, bool wr, uint64_t off, uint8_t *buf, size_t len)
+int sq_file_io(const sq_store *s, int *fd, int64_t *seg, bool wr, uint64_t off, uint8_t *buf, size_t len, char *err,
+	       size_t errlen)
 {
 	while (len) {
 		uint64_t r = room(s, off);
 		size_t n = len < r ? len : (size_t)r;
-		if (io_in_seg(s, wr, off, buf, n))
+		if (io_in_seg(s, fd, seg, wr, off, buf, n, err, errlen))
 			return -1;
 		off += n;
 		buf += n;
@@ -237,16 +246,30 @@ static int io(sq_store *s, bool wr, uint64_t off, uint8_t *buf, size_t len)
 	return 0;
 }
 
-int sq_data_append(sq_store *s, const void *buf, size_t len, uint64_t *offset)
+static int io(sq_store *s, bool wr, uint64_t off, uint8_t *buf, size_t len)
+{
+	char err[320];
+	if (sq_file_io(s, &s->data_fd, &s->data_seg, wr, off, buf, len, err, sizeof err))
+		return nm_store_fail(&s->base, "%s", err);
+	return 0;
+}
+
+int sq_data_append(sq_store *s, uint8_t **buf, size_t *cap, size_t len, uint64_t *offset)
 {
 	*offset = s->data_end;
-	if (io(s, true, s->data_end, (uint8_t *)(uintptr_t)buf, len))
+	if (s->app) {
+		if (sq_app_submit(s, buf, cap, len, s->data_end))
+			return -1;
+	} else if (io(s, true, s->data_end, *buf, len)) {
 		return -1;
+	}
 	s->data_end += len;
 	return 0;
 }
 
 int sq_data_read(sq_store *s, uint64_t offset, void *buf, size_t len)
 {
+	if (sq_app_drain(s))
+		return -1;
 	return io(s, false, offset, buf, len);
 }

@@ -112,6 +112,8 @@ typedef struct sq_counts {
 	int64_t first_ns, last_ns;
 } sq_counts;
 
+typedef struct sq_appender sq_appender;
+
 typedef struct sq_store {
 	nm_store base;
 	sqlite3 *db;
@@ -134,6 +136,7 @@ typedef struct sq_store {
 	size_t seg_gone_len;
 	int64_t *str_ids; /* per-batch protocol / protocols ids */
 	size_t str_ids_cap;
+	sq_appender *app; /* the writer's frame bytes appender; NULL for readers */
 } sq_store;
 
 /* store_sqlite.c */
@@ -156,8 +159,22 @@ void sq_chunk_free(sq_chunk *c);
 /* sqlite_datafile.c */
 int sq_data_open(sq_store *s, const char *db_path, bool readonly);
 void sq_data_close(sq_store *s);
-int sq_data_append(sq_store *s, const void *buf, size_t len, uint64_t *offset);
+/* Append len bytes of *buf at data_end (returned in *offset).  The buffer
+ * may be handed to the appender thread: *buf and *cap then come back as
+ * another buffer (or NULL and 0) for the caller to fill next. */
+int sq_data_append(sq_store *s, uint8_t **buf, size_t *cap, size_t len, uint64_t *offset);
 int sq_data_read(sq_store *s, uint64_t offset, void *buf, size_t len);
+/* Read or write [off, off + len) through *fd, open on segment *seg (both
+ * updated); -1 with a message in err. */
+int sq_file_io(const sq_store *s, int *fd, int64_t *seg, bool wr, uint64_t off, uint8_t *buf, size_t len, char *err,
+	       size_t errlen);
+
+/* sqlite_append.c: frame bytes written by a thread of the writer's own */
+int sq_app_start(sq_store *s);
+int sq_app_submit(sq_store *s, uint8_t **buf, size_t *cap, size_t len, uint64_t off);
+/* Wait until every append handed over is written; -1 if one failed. */
+int sq_app_drain(sq_store *s);
+void sq_app_stop(sq_store *s);
 #define SQ_SEG_LEGACY (-2) /* the single file of a database from before segments */
 void sq_seg_name(const sq_store *s, int64_t seg, char *buf, size_t n);
 

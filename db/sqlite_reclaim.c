@@ -156,7 +156,7 @@ static void reclaim_with(sq_store *s, const ranges *rs)
 int sq_data_reclaim(sq_store *s)
 {
 	ranges rs;
-	if (live_ranges(s, &rs))
+	if (sq_app_drain(s) || live_ranges(s, &rs))
 		return -1;
 	reclaim_with(s, &rs);
 	free(rs.r);

@@ -69,7 +69,8 @@ int sq_commit(sq_store *s)
 {
 	if (!s->in_txn)
 		return 0;
-	if (sq_chunk_write(s) || sq_flush_counts(s) || sq_exec(s, SQ_COMMIT)) {
+	/* the bytes first: a committed row always points at written bytes */
+	if (sq_chunk_write(s) || sq_flush_counts(s) || sq_app_drain(s) || sq_exec(s, SQ_COMMIT)) {
 		abandon(s);
 		return -1;
 	}
