@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "db/store.h"
@@ -329,6 +330,46 @@ START_TEST(bad_batch_keeps_data)
 }
 END_TEST
 
+/* Frame bytes are written by the store's appender thread: a write that
+ * fails (here segment 5 cannot be created: a directory has its name) fails
+ * the commit with the file's name, and what was committed before stays. */
+START_TEST(bytes_write_fails)
+{
+	setenv("NETMON_FRAMES_SEGMENT", "65536", 1); /* fixed when the database is made */
+	nm_store *w = open_store(false);
+	unsetenv("NETMON_FRAMES_SEGMENT");
+	int64_t cap = new_capture(w);
+	write_range(w, cap, 1, 50, 10);
+	ck_assert_int_eq(nm_store_flush(w), 0);
+	char seg5[160];
+	snprintf(seg5, sizeof seg5, "%s-frames.000005", path);
+	ck_assert_int_eq(mkdir(seg5, 0755), 0);
+	int rc = 0;
+	for (uint64_t n = 51; n <= 2000 && rc == 0; n += 50) { /* ~1.6 MB: past segment 5 */
+		nm_batch *b = nm_batch_new(50, 50 * 2000);
+		b->capture_id = cap;
+		for (uint64_t k = n; k < n + 50; k++)
+			add_frame(b, k, caplen_of(k));
+		rc = nm_store_write_batch(w, b);
+		nm_batch_free(b);
+		if (rc == 0)
+			rc = nm_store_flush(w);
+	}
+	ck_assert_int_eq(rc, -1);
+	ck_assert_msg(strstr(nm_store_errmsg(w), "frames.000005") != NULL, "%s", nm_store_errmsg(w));
+	nm_store_close(w);
+	ck_assert_int_eq(rmdir(seg5), 0);
+	nm_store *r = open_store(false);
+	static struct collect c;
+	c.n = 0;
+	int got = nm_store_frames(r, cap, 0, 0, 5000, collect_cb, &c);
+	ck_assert_int_ge(got, 50);
+	for (uint64_t n = 1; n <= (uint64_t)got; n++)
+		check_full(r, cap, n, caplen_of(n));
+	nm_store_close(r);
+}
+END_TEST
+
 static void write_stats(nm_store *w, int64_t cap, uint64_t tcp, uint64_t udp, uint64_t dns)
 {
 	static nm_stats st;
@@ -407,6 +448,7 @@ static Suite *db_suite(void)
 	tcase_add_test(tc, foreign_database);
 	tcase_add_test(tc, paginate_while_writing);
 	tcase_add_test(tc, bad_batch_keeps_data);
+	tcase_add_test(tc, bytes_write_fails);
 	tcase_add_test(tc, totals);
 	tcase_add_test(tc, batch_limits);
 	suite_add_tcase(s, tc);
