@@ -1,9 +1,11 @@
 /* addrs.c - see addrs.h.  Open addressing with linear probing over an
- * index of 32-bit slots into a dense entry array: with the entries in the
+ * index of 32-bit slots into a dense entry array.  With the entries in the
  * slots themselves (104 bytes each, 13 MB at the default capacity) a few
- * thousand addresses were spread over as many pages and each of the six
- * lookups per frame missed the cache and TLB.  The table is emptied as a
- * whole, so entries are never deleted one by one. */
+ * thousand addresses were spread over as many pages, and each of the six
+ * lookups per frame missed the cache and TLB; the index also starts small
+ * and doubles as entries come (at most half full), so a second's worth of
+ * addresses stays in L1.  The table is emptied as a whole, so entries are
+ * never deleted one by one. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,12 +15,16 @@
 #include "parsers/cursor.h"
 
 #define LINKTYPE_ETHERNET 1
+#define FIRST_SLOTS       4096u
 
 enum { K_ETH, K_IP, K_IPV6 };
 
+/* Addresses as little-endian words (a in w[0..1], b in w[2..3]), built in
+ * registers from the frame's bytes: words loaded over the bytes memcpy had
+ * just stored stalled on store forwarding. */
 typedef struct addr_key {
-	uint8_t conv, kind;
-	uint8_t a[16], b[16];
+	uint64_t w[4];
+	uint32_t tag; /* conv << 8 | kind */
 } addr_key;
 
 struct nm_addr_ent {
@@ -27,15 +33,21 @@ struct nm_addr_ent {
 	int64_t first_ns, last_ns;
 };
 
-int nm_addrs_init(nm_addr_table *t, uint32_t cap)
+static uint32_t max_slots(uint32_t cap)
 {
-	memset(t, 0, sizeof *t);
 	uint32_t n = 64;
 	while (n < 2 * cap)
 		n *= 2;
+	return n;
+}
+
+int nm_addrs_init(nm_addr_table *t, uint32_t cap)
+{
+	memset(t, 0, sizeof *t);
+	uint32_t n = max_slots(cap);
 	t->slots = calloc(n, sizeof *t->slots);
 	t->ents = malloc(((size_t)cap + 1) * sizeof *t->ents);
-	t->nslots = n;
+	t->nslots = n < FIRST_SLOTS ? n : FIRST_SLOTS;
 	t->cap = cap;
 	if (t->slots && t->ents)
 		return 0;
@@ -51,21 +63,39 @@ void nm_addrs_free(nm_addr_table *t)
 	t->ents = NULL;
 }
 
-/* Word-at-a-time multiply-xorshift: six lookups per frame made a
- * byte-wise FNV over the 34-byte key a visible share of ingest time. */
+/* Four independent products (a chain of them made each lookup wait on
+ * eight multiplies in a row); a multiply carries bits only upwards, so the
+ * sum is folded and the top half taken, and every key byte counts. */
 static uint32_t hash(const addr_key *k)
 {
-	uint64_t h = (uint64_t)k->conv << 8 | k->kind, w;
-	for (int i = 0; i < 2; i++) {
-		memcpy(&w, k->a + 8 * i, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
-		memcpy(&w, k->b + 8 * i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-	}
-	/* A multiply carries bits only upwards: fold and take the top half, or
-	 * the last byte of each word (an IPv6 host's) would not count at all. */
+	uint64_t h = k->w[0] * 0x9e3779b97f4a7c15ull + k->w[1] * 0xff51afd7ed558ccdull +
+		     k->w[2] * 0xc4ceb9fe1a85ec53ull + k->w[3] * 0xd6e8feb86659fd93ull + k->tag;
 	h = (h ^ h >> 32) * 0x9e3779b97f4a7c15ull;
 	return (uint32_t)(h >> 32);
+}
+
+static bool key_eq(const addr_key *x, const addr_key *y)
+{
+	return x->w[0] == y->w[0] && x->w[1] == y->w[1] && x->w[2] == y->w[2] && x->w[3] == y->w[3] && x->tag == y->tag;
+}
+
+/* The empty slot where key k goes (k is not in the index). */
+static uint32_t *free_slot(nm_addr_table *t, const addr_key *k)
+{
+	uint32_t i = hash(k) & (t->nslots - 1);
+	while (t->slots[i])
+		i = (i + 1) & (t->nslots - 1);
+	return &t->slots[i];
+}
+
+/* Double the index: it is kept at most half full, so it never outgrows the
+ * slots allocated for `cap` entries. */
+static void grow(nm_addr_table *t)
+{
+	t->nslots *= 2;
+	memset(t->slots, 0, t->nslots * sizeof *t->slots);
+	for (uint32_t e = 0; e < t->count; e++)
+		*free_slot(t, &t->ents[e].k) = e + 1;
 }
 
 static nm_addr_ent *lookup(nm_addr_table *t, const addr_key *k, int64_t ts)
@@ -73,7 +103,7 @@ static nm_addr_ent *lookup(nm_addr_table *t, const addr_key *k, int64_t ts)
 	uint32_t i = hash(k) & (t->nslots - 1), s;
 	while ((s = t->slots[i]) != 0) {
 		nm_addr_ent *e = &t->ents[s - 1];
-		if (memcmp(&e->k, k, sizeof *k) == 0) {
+		if (key_eq(&e->k, k)) {
 			e->last_ns = ts;
 			return e;
 		}
@@ -84,13 +114,36 @@ static nm_addr_ent *lookup(nm_addr_table *t, const addr_key *k, int64_t ts)
 	e->k = *k;
 	e->first_ns = e->last_ns = ts;
 	t->slots[i] = ++t->count;
+	if (2 * t->count > t->nslots)
+		grow(t);
 	return e;
+}
+
+static uint64_t le_bytes(const uint8_t *b, size_t n)
+{
+	uint64_t v = 0;
+	for (size_t i = 0; i < n; i++)
+		v |= (uint64_t)b[i] << (8 * i);
+	return v;
+}
+
+/* An address's words: a MAC, an IPv4 or an IPv6 address by its kind. */
+static void addr_words(uint64_t w[2], uint8_t kind, const uint8_t *a)
+{
+	if (kind == K_IPV6) {
+		w[0] = le_bytes(a, 8);
+		w[1] = le_bytes(a + 8, 8);
+	} else {
+		w[0] = le_bytes(a, kind == K_IP ? 4 : 6);
+		w[1] = 0;
+	}
 }
 
 static void station(nm_addr_table *t, const nm_packet *pk, uint8_t kind, const uint8_t *addr, bool sent)
 {
-	addr_key k = {.conv = 0, .kind = kind};
-	memcpy(k.a, addr, kind == K_IPV6 ? 16 : kind == K_IP ? 4 : 6);
+	addr_key k = {.tag = kind};
+	addr_words(k.w, kind, addr);
+	k.w[2] = k.w[3] = 0;
 	nm_addr_ent *e = lookup(t, &k, pk->ts_ns);
 	if (sent) {
 		e->frames_ab++, e->bytes_ab += pk->wirelen;
@@ -107,9 +160,9 @@ static void conversation(nm_addr_table *t, const nm_packet *pk, uint8_t kind, co
 {
 	size_t n = kind == K_IPV6 ? 16 : kind == K_IP ? 4 : 6;
 	bool ab = memcmp(src, dst, n) <= 0;
-	addr_key k = {.conv = 1, .kind = kind};
-	memcpy(k.a, ab ? src : dst, n);
-	memcpy(k.b, ab ? dst : src, n);
+	addr_key k = {.tag = 1u << 8 | kind};
+	addr_words(k.w, kind, ab ? src : dst);
+	addr_words(k.w + 2, kind, ab ? dst : src);
 	nm_addr_ent *e = lookup(t, &k, pk->ts_ns);
 	if (ab)
 		e->frames_ab++, e->bytes_ab += pk->wirelen;
@@ -141,8 +194,11 @@ bool nm_addrs_update(nm_addr_table *t, const nm_packet *pk)
 	return true;
 }
 
-static void format_addr(char *out, size_t n, uint8_t kind, const uint8_t *a)
+static void format_addr(char *out, size_t n, uint8_t kind, const uint64_t *w)
 {
+	uint8_t a[16];
+	for (int i = 0; i < 16; i++)
+		a[i] = (uint8_t)(w[i / 8] >> (8 * (i % 8)));
 	if (kind == K_ETH)
 		snprintf(out, n, "%02x:%02x:%02x:%02x:%02x:%02x", a[0], a[1], a[2], a[3], a[4], a[5]);
 	else
@@ -153,11 +209,12 @@ static void to_rec(const nm_addr_ent *e, nm_addr_rec *r)
 {
 	static const char *const kinds[] = {"eth", "ip", "ipv6"};
 	memset(r, 0, sizeof *r);
-	r->conv = e->k.conv;
-	r->kind = kinds[e->k.kind];
-	format_addr(r->a, sizeof r->a, e->k.kind, e->k.a);
-	if (e->k.conv)
-		format_addr(r->b, sizeof r->b, e->k.kind, e->k.b);
+	uint8_t kind = (uint8_t)e->k.tag;
+	r->conv = (e->k.tag >> 8) != 0;
+	r->kind = kinds[kind];
+	format_addr(r->a, sizeof r->a, kind, e->k.w);
+	if (r->conv)
+		format_addr(r->b, sizeof r->b, kind, e->k.w + 2);
 	r->frames_ab = e->frames_ab, r->bytes_ab = e->bytes_ab;
 	r->frames_ba = e->frames_ba, r->bytes_ba = e->bytes_ba;
 	r->bcast = e->bcast, r->mcast = e->mcast;

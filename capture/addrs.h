@@ -23,7 +23,7 @@ typedef struct nm_addr_ent nm_addr_ent;
 typedef struct nm_addr_table {
 	nm_addr_ent *ents; /* cap entries, the first `count` in use */
 	uint32_t *slots;   /* hash index: 0 empty, else entry index + 1 */
-	uint32_t nslots, count, cap; /* cap: at most half the slots */
+	uint32_t nslots, count, cap; /* nslots in use, grown as count grows */
 	uint64_t flushes_full;
 } nm_addr_table;
 

@@ -63,8 +63,8 @@ bool nm_batch_add(nm_batch *b, const nm_frame_rec *f)
 	if (b->count >= b->cap || (f->caplen && !f->bytes))
 		return false;
 	/* each length once: strlen twice per string showed in ingest profiles */
-	size_t ls = str_size(f->src), ld = str_size(f->dst), lp = str_size(f->protocol),
-	       li = str_size(f->info), lps = str_size(f->protocols);
+	size_t ls = str_size(f->src), ld = str_size(f->dst), lp = str_size(f->protocol), li = str_size(f->info),
+	       lps = str_size(f->protocols);
 	size_t need = (size_t)f->caplen + ls + ld + lp + li + lps;
 	if (need > b->arena_cap - b->used)
 		return false;
