@@ -328,44 +328,59 @@ static uint64_t uint_arg(const conv_spec *sp, va_list *ap)
 	}
 }
 
-/* Digits with constant divisors: a division by a variable base cost more
- * than all the rest of the formatting. */
-static size_t uint_text(char *buf, uint64_t v, char conv)
+/* The digits of v, written backwards to end at `end`; returns where they
+ * start.  Constant divisors, 32-bit while the value fits and two digits a
+ * step: a division by a variable base cost more than all the rest. */
+static char *uint_text(char *end, uint64_t v, char conv)
 {
-	const char *digits = conv == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
-	char tmp[24];
-	size_t k = 0;
-	if (conv == 'u') {
+	static const char d2[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+				 "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+				 "8081828384858687888990919293949596979899";
+	const char *hex = conv == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+	char *p = end;
+	if (conv != 'u') {
 		do
-			tmp[k++] = (char)('0' + v % 10);
-		while ((v /= 10));
-	} else {
-		do
-			tmp[k++] = digits[v & 15];
+			*--p = hex[v & 15];
 		while ((v >>= 4));
+		return p;
 	}
-	for (size_t i = 0; i < k; i++)
-		buf[i] = tmp[k - 1 - i];
-	return k;
+	for (; v > UINT32_MAX; v /= 10)
+		*--p = (char)('0' + v % 10);
+	uint32_t x = (uint32_t)v;
+	for (; x >= 100; x /= 100)
+		p -= 2, memcpy(p, d2 + 2 * (x % 100), 2);
+	if (x >= 10)
+		p -= 2, memcpy(p, d2 + 2 * x, 2);
+	else
+		*--p = (char)('0' + x);
+	return p;
 }
 
 static void out_conv(text_out *o, const conv_spec *sp, va_list *ap)
 {
-	char buf[24];
-	const char *s = buf;
+	char buf[24], *end = buf + sizeof buf;
+	const char *s;
 	size_t n;
 	if (sp->conv == '%') {
-		buf[0] = '%', n = 1;
+		s = "%", n = 1;
 	} else if (sp->conv == 's') {
 		s = va_arg(*ap, const char *);
 		s = s ? s : "(null)";
+		if (!sp->width) { /* no padding: no need for the length */
+			while (*s && o->p < o->end)
+				*o->p++ = *s++;
+			return;
+		}
 		n = strlen(s);
 	} else if (sp->conv == 'd') {
 		int v = va_arg(*ap, int);
-		buf[0] = '-';
-		n = (v < 0) + uint_text(buf + (v < 0), v < 0 ? 0u - (unsigned)v : (unsigned)v, 'u');
+		char *p = uint_text(end, v < 0 ? 0u - (unsigned)v : (unsigned)v, 'u');
+		if (v < 0)
+			*--p = '-';
+		s = p, n = (size_t)(end - p);
 	} else {
-		n = uint_text(buf, uint_arg(sp, ap), sp->conv);
+		char *p = uint_text(end, uint_arg(sp, ap), sp->conv);
+		s = p, n = (size_t)(end - p);
 	}
 	int pad = sp->width > (int)n ? sp->width - (int)n : 0;
 	if (!sp->left)
@@ -448,12 +463,16 @@ void nm_set_src_dst(nm_packet *pk, const char *src, const char *dst)
 	copy_str(pk->dst, sizeof pk->dst, dst);
 }
 
+/* A byte loop: names are a few letters, for which strlen and memcpy calls
+ * cost more than the copy (this runs four or five times per frame). */
 void nm_path_push(nm_packet *pk, const char *name)
 {
-	size_t n = strlen(pk->protocols);
-	if (n && n + 1 < sizeof pk->protocols)
-		pk->protocols[n++] = ':';
-	copy_str(pk->protocols + n, sizeof pk->protocols - n, name);
+	char *p = pk->protocols + strlen(pk->protocols), *end = pk->protocols + sizeof pk->protocols - 1;
+	if (p > pk->protocols && p < end)
+		*p++ = ':';
+	while (*name && p < end)
+		*p++ = *name++;
+	*p = '\0';
 }
 
 /* ---- calling dissectors ---- */
