@@ -12,6 +12,7 @@
 #ifndef NETMON_ADDRS_H
 #define NETMON_ADDRS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,11 +21,19 @@
 
 typedef struct nm_addr_ent nm_addr_ent;
 
+/* The entries (station a, station b, pair) of the last pair seen, per
+ * kind of address. */
+typedef struct nm_addr_memo {
+	uint32_t ent[3];
+	bool valid;
+} nm_addr_memo;
+
 typedef struct nm_addr_table {
 	nm_addr_ent *ents; /* cap entries, the first `count` in use */
 	uint32_t *slots;   /* hash index: 0 empty, else entry index + 1 */
 	uint32_t nslots, count, cap; /* nslots in use, grown as count grows */
 	uint64_t flushes_full;
+	nm_addr_memo memo[3];
 } nm_addr_table;
 
 int nm_addrs_init(nm_addr_table *t, uint32_t cap);
