@@ -210,21 +210,22 @@ void nm_fmt_ether(char *out, size_t n, const uint8_t *m)
 {
 	static const char hex[] = "0123456789abcdef";
 	char tmp[18]; /* by hand: every Ethernet frame formats two of these */
+	char *p = n >= sizeof tmp ? out : tmp; /* straight into a buffer that fits */
 	for (int i = 0; i < 6; i++) {
-		tmp[3 * i] = hex[m[i] >> 4];
-		tmp[3 * i + 1] = hex[m[i] & 15];
-		tmp[3 * i + 2] = i < 5 ? ':' : '\0';
+		p[3 * i] = hex[m[i] >> 4];
+		p[3 * i + 1] = hex[m[i] & 15];
+		p[3 * i + 2] = i < 5 ? ':' : '\0';
 	}
-	if (n) {
-		size_t k = n < sizeof tmp ? n - 1 : sizeof tmp - 1;
-		memcpy(out, tmp, k);
-		out[k] = '\0';
+	if (p == tmp && n) {
+		memcpy(out, tmp, n - 1);
+		out[n - 1] = '\0';
 	}
 }
 
 void nm_fmt_ipv4(char *out, size_t n, const uint8_t *a)
 {
-	char tmp[16], *p = tmp; /* by hand: snprintf was a hot spot in filtering */
+	char tmp[16], *p = n >= sizeof tmp ? out : tmp; /* by hand: snprintf was a hot spot in filtering */
+	char *start = p;
 	for (int i = 0; i < 4; i++) {
 		unsigned v = a[i];
 		if (v >= 100)
@@ -234,6 +235,8 @@ void nm_fmt_ipv4(char *out, size_t n, const uint8_t *a)
 		*p++ = (char)('0' + v % 10);
 		*p++ = i < 3 ? '.' : '\0';
 	}
+	if (start == out)
+		return;
 	size_t len = (size_t)(p - tmp);
 	if (n) {
 		memcpy(out, tmp, len < n ? len : n);
