@@ -4,6 +4,8 @@
 
 #include "flows.h"
 
+#define FIRST_BUCKETS 4096u
+
 enum { ST_NONE, ST_SYN, ST_ESTABLISHED, ST_FIN, ST_RESET };
 static const char *state_names[] = {"", "SYN", "ESTABLISHED", "FIN", "RESET"};
 
@@ -22,11 +24,14 @@ int nm_flows_init(nm_flow_table *t, uint32_t cap)
 	memset(t, 0, sizeof *t);
 	if (cap < 16)
 		cap = 16;
-	t->nbuckets = 1;
-	while (t->nbuckets < cap * 2)
-		t->nbuckets <<= 1;
+	t->nbuckets_max = 1;
+	while (t->nbuckets_max < cap * 2)
+		t->nbuckets_max <<= 1;
+	/* Start small and double (grow): a few hundred flows over the 2 MB of
+	 * buckets for the default cap missed the cache on every frame. */
+	t->nbuckets = t->nbuckets_max < FIRST_BUCKETS ? t->nbuckets_max : FIRST_BUCKETS;
 	t->pool = calloc(cap, sizeof *t->pool);
-	t->buckets = malloc(t->nbuckets * sizeof *t->buckets);
+	t->buckets = malloc(t->nbuckets_max * sizeof *t->buckets);
 	if (!t->pool || !t->buckets) {
 		nm_flows_free(t);
 		return -1;
@@ -158,6 +163,18 @@ static void evict_one(nm_flow_table *t)
 	t->evicted++;
 }
 
+/* Double the buckets and rechain every flow (all are on the LRU list). */
+static void grow(nm_flow_table *t)
+{
+	t->nbuckets *= 2;
+	memset(t->buckets, 0xff, t->nbuckets * sizeof *t->buckets);
+	for (int32_t i = t->lru_head; i >= 0; i = t->pool[i].lnext) {
+		uint32_t h = hash_key(&t->pool[i].key) & (t->nbuckets - 1);
+		t->pool[i].hnext = t->buckets[h];
+		t->buckets[h] = i;
+	}
+}
+
 static int32_t insert(nm_flow_table *t, const nm_flow_key *k, uint32_t h, int64_t ts)
 {
 	if (t->free_head < 0)
@@ -174,6 +191,8 @@ static int32_t insert(nm_flow_table *t, const nm_flow_key *k, uint32_t h, int64_
 	t->buckets[h] = i;
 	lru_push_front(t, i);
 	t->count++;
+	if (t->count > t->nbuckets / 2 && t->nbuckets < t->nbuckets_max)
+		grow(t);
 	return i;
 }
 

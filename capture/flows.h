@@ -22,7 +22,8 @@ typedef struct nm_flow_table {
 	nm_flow *pool;
 	uint32_t cap, count;
 	int32_t *buckets;
-	uint32_t nbuckets; /* power of two */
+	uint32_t nbuckets;     /* power of two, doubled as flows come */
+	uint32_t nbuckets_max; /* what `buckets` has room for */
 	int32_t lru_head, lru_tail, free_head;
 	int64_t next_id;
 	uint64_t evicted;
