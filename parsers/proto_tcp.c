@@ -264,10 +264,11 @@ static void set_info(nm_packet *pk, const tcp_hdr *h)
 {
 	char fl[64];
 	flags_text(fl, h->word & 0xfffu);
-	nm_set_info(pk, "%u → %u [%s] Seq=%u", h->sport, h->dport, fl, h->seq);
+	/* one call where it can be (each append measures the text again) */
 	if (h->word & 0x10)
-		nm_append_info(pk, " Ack=%u", h->ack);
-	nm_append_info(pk, " Win=%u", h->win);
+		nm_set_info(pk, "%u → %u [%s] Seq=%u Ack=%u Win=%u", h->sport, h->dport, fl, h->seq, h->ack, h->win);
+	else
+		nm_set_info(pk, "%u → %u [%s] Seq=%u Win=%u", h->sport, h->dport, fl, h->seq, h->win);
 	if (h->word & 0x20)
 		nm_append_info(pk, " Urg=%u", h->urp);
 }

@@ -57,17 +57,20 @@ static int dissect_udp(nm_packet *pk, nm_cursor *c, int parent)
 		nm_add_uint(pk, t, &fields[F_DSTPORT], s + 2, 2, dport);
 		nm_hide(pk, nm_add_uint(pk, t, &fields[F_PORT], s, 2, sport));
 		nm_hide(pk, nm_add_uint(pk, t, &fields[F_PORT], s + 2, 2, dport));
-		nm_set_info(pk, "%u → %u", sport, dport);
 		pk->flow.sport = sport;
 		pk->flow.dport = dport;
 	}
-	if (c->err)
+	/* Info in one call on each path (an append measures the text again). */
+	if (c->err) {
+		if (s + 4 <= c->pos)
+			nm_set_info(pk, "%u → %u", sport, dport);
 		return NM_TRUNCATED;
+	}
 	nm_add_uint(pk, t, &fields[F_LENGTH], s + 4, 2, len);
 	/* Length 0 is an IPv6 jumbogram's: the IP layer gives the length. */
 	uint32_t ulen = len == 0 && pk->flow.family == 6 ? pk->ip_plen : len;
 	if (ulen < 8) {
-		nm_append_info(pk, " [BAD UDP LENGTH %u < 8]", ulen);
+		nm_set_info(pk, "%u → %u [BAD UDP LENGTH %u < 8]", sport, dport, ulen);
 		return NM_MALFORMED;
 	}
 	nm_add_uint(pk, t, &fields[F_CHECKSUM], s + 6, 2, sum);
@@ -75,9 +78,9 @@ static int dissect_udp(nm_packet *pk, nm_cursor *c, int parent)
 	 * payload is still shown and handed on. */
 	bool bogus = pk->ip_plen && ulen > pk->ip_plen;
 	if (bogus)
-		nm_append_info(pk, " [BAD UDP LENGTH %u > IP PAYLOAD LENGTH] Len=%u", ulen, ulen - 8);
+		nm_set_info(pk, "%u → %u [BAD UDP LENGTH %u > IP PAYLOAD LENGTH] Len=%u", sport, dport, ulen, ulen - 8);
 	else
-		nm_append_info(pk, " Len=%u", ulen - 8);
+		nm_set_info(pk, "%u → %u Len=%u", sport, dport, ulen - 8);
 	nm_cursor pl = nm_cur_sub(c, (bogus && pk->ip_plen >= 8 ? pk->ip_plen : ulen) - 8);
 	/* Wireshark's udp.payload runs to the end of the IP payload even when
 	 * the UDP length ends sooner; the next protocol gets the UDP length. */
