@@ -119,24 +119,29 @@ static nm_addr_ent *lookup(nm_addr_table *t, const addr_key *k, int64_t ts)
 	return e;
 }
 
-static uint64_t le_bytes(const uint8_t *b, size_t n)
+/* n <= 8 bytes as a little-endian number (b[0] lowest); with a constant n
+ * the memcpy is a load or two (a byte loop here was not unrolled). */
+static inline uint64_t le_bytes(const uint8_t *b, size_t n)
 {
 	uint64_t v = 0;
-	for (size_t i = 0; i < n; i++)
-		v |= (uint64_t)b[i] << (8 * i);
+	memcpy(&v, b, n);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
 	return v;
 }
 
-/* An address's words: a MAC, an IPv4 or an IPv6 address by its kind. */
+/* An address's words: a MAC, an IPv4 or an IPv6 address by its kind (each
+ * le_bytes with a constant count). */
 static void addr_words(uint64_t w[2], uint8_t kind, const uint8_t *a)
 {
 	if (kind == K_IPV6) {
 		w[0] = le_bytes(a, 8);
 		w[1] = le_bytes(a + 8, 8);
-	} else {
-		w[0] = le_bytes(a, kind == K_IP ? 4 : 6);
-		w[1] = 0;
+		return;
 	}
+	w[0] = kind == K_IP ? le_bytes(a, 4) : le_bytes(a, 6);
+	w[1] = 0;
 }
 
 /* Whether x's bytes sort after y's (memcmp > 0): the words hold the bytes
