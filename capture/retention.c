@@ -102,6 +102,7 @@ int nm_ret_init(nm_store *s, const nm_limits *db_limits, uint64_t ceiling)
 	R.db = *db_limits;
 	R.ceiling = ceiling;
 	R.global = any_limit(db_limits) || ceiling;
+	nm_store_set_ceiling(s, ceiling);
 	int rc = R.global && nm_store_captures(s, load_cb, s) < 0 ? -1 : 0;
 	pthread_mutex_unlock(&R.mu);
 	return rc;

@@ -188,6 +188,7 @@ int sq_evict(nm_store *st, int64_t capture_id, const nm_evict_goal *g, nm_evicte
 int sq_kept(nm_store *st, int64_t capture_id, nm_kept *out);
 int sq_space(nm_store *st, nm_space *out);
 int sq_reclaim(nm_store *st);
+void sq_set_ceiling(nm_store *st, uint64_t bytes);
 int sq_delete_capture(nm_store *st, int64_t id);
 
 /* sqlite_reasm.c */

@@ -207,6 +207,12 @@ int nm_store_reclaim(nm_store *s)
 	return s->ops->reclaim ? s->ops->reclaim(s) : 0;
 }
 
+void nm_store_set_ceiling(nm_store *s, uint64_t bytes)
+{
+	if (s->ops->set_ceiling)
+		s->ops->set_ceiling(s, bytes);
+}
+
 int nm_store_delete_capture(nm_store *s, int64_t id)
 {
 	if (!s->ops->delete_capture)

@@ -285,6 +285,9 @@ int nm_store_kept(nm_store *s, int64_t capture_id, nm_kept *out);
 int nm_store_space(nm_store *s, nm_space *out);
 /* After a commit: delete frame byte files no row refers to any more. */
 int nm_store_reclaim(nm_store *s);
+/* The disk ceiling (0: none), so the backend can keep its own overhead
+ * (journals) small when there is one and cheap when there is not. */
+void nm_store_set_ceiling(nm_store *s, uint64_t bytes);
 
 /* Delete capture id and everything stored for it (writer; the capture must
  * not be active).  Returns 0 (also when there was no such capture) or -1. */

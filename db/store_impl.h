@@ -46,6 +46,7 @@ struct nm_store_ops {
 	int (*kept)(nm_store *s, int64_t capture_id, nm_kept *out);
 	int (*space)(nm_store *s, nm_space *out);
 	int (*reclaim)(nm_store *s);
+	void (*set_ceiling)(nm_store *s, uint64_t bytes); /* NULL: nothing to tune */
 	int (*delete_capture)(nm_store *s, int64_t id);
 };
 

@@ -182,5 +182,6 @@ const struct nm_store_ops nm_sqlite_ops = {
 	.kept = sq_kept,
 	.space = sq_space,
 	.reclaim = sq_reclaim,
+	.set_ceiling = sq_set_ceiling,
 	.delete_capture = sq_delete_capture,
 };
