@@ -113,6 +113,7 @@ typedef struct sq_counts {
 } sq_counts;
 
 typedef struct sq_appender sq_appender;
+typedef struct sq_ckpt sq_ckpt;
 
 typedef struct sq_store {
 	nm_store base;
@@ -137,6 +138,7 @@ typedef struct sq_store {
 	int64_t *str_ids; /* per-batch protocol / protocols ids */
 	size_t str_ids_cap;
 	sq_appender *app; /* the writer's frame bytes appender; NULL for readers */
+	sq_ckpt *ckpt;    /* the writer's checkpoint thread; NULL for readers */
 } sq_store;
 
 /* store_sqlite.c */
@@ -175,6 +177,14 @@ int sq_app_submit(sq_store *s, uint8_t **buf, size_t *cap, size_t len, uint64_t 
 /* Wait until every append handed over is written; -1 if one failed. */
 int sq_app_drain(sq_store *s);
 void sq_app_stop(sq_store *s);
+
+/* sqlite_ckpt.c: WAL checkpoints off the writer's thread */
+int sq_ckpt_start(sq_store *s);
+/* Checkpoint after commits leaving `every` WAL pages; at `bound` pages the
+ * writer waits for one after its commit. */
+void sq_ckpt_set(sq_store *s, int every, int bound);
+void sq_ckpt_committed(sq_store *s);
+void sq_ckpt_stop(sq_store *s);
 #define SQ_SEG_LEGACY (-2) /* the single file of a database from before segments */
 void sq_seg_name(const sq_store *s, int64_t seg, char *buf, size_t n);
 

@@ -76,6 +76,7 @@ int sq_commit(sq_store *s)
 	}
 	s->in_txn = false;
 	s->pending_frames = 0;
+	sq_ckpt_committed(s);
 	return 0;
 }
 
@@ -89,6 +90,7 @@ static void sq_close(nm_store *st)
 	sq_store *s = (sq_store *)st;
 	if (s->in_txn && sq_commit(s))
 		fprintf(stderr, "netmon: store: final commit failed: %s\n", s->base.err);
+	sq_ckpt_stop(s);
 	for (int i = 0; i < SQ_NSTMT; i++)
 		sqlite3_finalize(s->stmt[i]);
 	sq_data_close(s);
@@ -142,7 +144,7 @@ static nm_store *sq_open(const char *path, bool readonly, char *err, size_t errl
 	}
 	s->db = db;
 	s->data_fd = -1;
-	if (sq_data_open(s, path, readonly) || (!readonly && sq_exec(s, SQ_CAPTURES_RESET))) {
+	if (sq_data_open(s, path, readonly) || (!readonly && (sq_exec(s, SQ_CAPTURES_RESET) || sq_ckpt_start(s)))) {
 		snprintf(err, errlen, "%s: %s", path, s->base.err);
 		sq_close(&s->base);
 		return NULL;
