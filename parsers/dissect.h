@@ -343,6 +343,10 @@ void nm_dissect_frame_with(nm_packet *pk, nm_defrag *d);
 void nm_set_info(nm_packet *pk, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nm_append_info(nm_packet *pk, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nm_set_src_dst(nm_packet *pk, const char *src, const char *dst);
+/* The same from address bytes, formatted straight into the columns by one
+ * of the nm_fmt_* functions below (this runs for every frame). */
+typedef void (*nm_addr_fmt)(char *out, size_t n, const uint8_t *a);
+void nm_set_src_dst_fmt(nm_packet *pk, nm_addr_fmt fmt, const uint8_t *src, const uint8_t *dst);
 
 /* Add a name to frame.protocols without a dissector of its own, as
  * Wireshark's "ethertype" step in "eth:ethertype:ip". */

@@ -170,15 +170,7 @@ static int dissect_eth(nm_packet *pk, nm_cursor *c, int parent)
 	if (c->err)
 		return NM_TRUNCATED;
 
-	if (!pk->tree) { /* ingest: straight into the columns, no copies */
-		nm_fmt_ether(pk->src, sizeof pk->src, src);
-		nm_fmt_ether(pk->dst, sizeof pk->dst, dst);
-	} else {
-		char s[20], d[20];
-		nm_fmt_ether(s, sizeof s, src);
-		nm_fmt_ether(d, sizeof d, dst);
-		nm_set_src_dst(pk, s, d);
-	}
+	nm_set_src_dst_fmt(pk, nm_fmt_ether, src, dst);
 	mark_cast(pk, dst);
 
 	int t = nm_add_proto(pk, -1, &nm_proto_eth, start, 14);

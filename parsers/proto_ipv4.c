@@ -327,15 +327,7 @@ static bool add_lengths(nm_packet *pk, int t, uint32_t s, const ip_hdr *h)
 
 static void set_summary(nm_packet *pk, const ip_hdr *h)
 {
-	if (!pk->tree) { /* ingest: straight into the columns, no copies */
-		nm_fmt_ipv4(pk->src, sizeof pk->src, h->src);
-		nm_fmt_ipv4(pk->dst, sizeof pk->dst, h->dst);
-	} else {
-		char s[16], d[16];
-		nm_fmt_ipv4(s, sizeof s, h->src);
-		nm_fmt_ipv4(d, sizeof d, h->dst);
-		nm_set_src_dst(pk, s, d);
-	}
+	nm_set_src_dst_fmt(pk, nm_fmt_ipv4, h->src, h->dst);
 	/* a layer before this one: its transport's ports leave the flow now */
 	if (pk->flow.family || pk->flow.sport || pk->flow.dport)
 		nm_pkt_key_ports(pk);

@@ -319,15 +319,7 @@ static void add_addr(nm_packet *pk, int t, int f, int host, uint32_t off, const 
 
 static void set_summary(nm_packet *pk, const uint8_t *src, const uint8_t *dst, uint8_t nxt)
 {
-	if (!pk->tree) { /* ingest: straight into the columns, no copies */
-		nm_fmt_ipv6(pk->src, sizeof pk->src, src);
-		nm_fmt_ipv6(pk->dst, sizeof pk->dst, dst);
-	} else {
-		char s[48], d[48];
-		nm_fmt_ipv6(s, sizeof s, src);
-		nm_fmt_ipv6(d, sizeof d, dst);
-		nm_set_src_dst(pk, s, d);
-	}
+	nm_set_src_dst_fmt(pk, nm_fmt_ipv6, src, dst);
 	/* a layer before this one: its transport's ports leave the flow now */
 	if (pk->flow.family || pk->flow.sport || pk->flow.dport)
 		nm_pkt_key_ports(pk);

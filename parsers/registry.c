@@ -473,6 +473,14 @@ void nm_set_src_dst(nm_packet *pk, const char *src, const char *dst)
 	copy_str(pk->dst, sizeof pk->dst, dst);
 }
 
+void nm_set_src_dst_fmt(nm_packet *pk, nm_addr_fmt fmt, const uint8_t *src, const uint8_t *dst)
+{
+	if (no_summary(pk))
+		return;
+	fmt(pk->src, sizeof pk->src, src);
+	fmt(pk->dst, sizeof pk->dst, dst);
+}
+
 /* A byte loop: names are a few letters, for which strlen and memcpy calls
  * cost more than the copy (this runs four or five times per frame). */
 void nm_path_push(nm_packet *pk, const char *name)
