@@ -50,7 +50,8 @@ static void one_call(nm_packet *pk, char *want, size_t pre)
 {
 	const char *s = strs[next() % 6], *t = strs[next() % 6];
 	unsigned a = pick_uint(), b = pick_uint();
-	int d = (int)next() - (int)(next() % 2 ? 0 : 2147483647);
+	int32_t mag = (int32_t)(next() & 0x7fffffff); /* no signed overflow: UBSan runs this */
+	int d = next() % 2 ? mag : -mag - 1;
 	unsigned long long ll = (unsigned long long)next() << (next() % 33) | next();
 	switch (next() % 10) {
 	case 0:
