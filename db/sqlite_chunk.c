@@ -67,7 +67,8 @@ static int insert_chunk(sq_store *s, sqlite3_stmt *st, const sq_chunk *c, uint64
 	return rc == SQLITE_DONE ? 0 : sq_fail_db(s, "storing frame bytes");
 }
 
-/* Once its bytes are in the file the chunk is done with, stored or not. */
+/* Once its bytes are handed to the file (sq_data_append) the chunk is done
+ * with, stored or not. */
 int sq_chunk_write(sq_store *s)
 {
 	sq_chunk *c = &s->chunk;
